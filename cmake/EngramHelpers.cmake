@@ -1,0 +1,37 @@
+# engram_add_library(NAME SOURCES ... DEPS ...)
+#   One library target per folder of src/. Test files (*_test.cc) are excluded from the library and
+#   each becomes its own CTest entry through engram_add_test.
+function(engram_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_features(${name} PUBLIC cxx_std_20)
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# engram_add_test(NAME SOURCES ... DEPS ...): a GoogleTest binary registered with CTest.
+function(engram_add_test name)
+  if(NOT ENGRAM_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_features(${name} PRIVATE cxx_std_20)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 600)
+  if(ARG_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+  endif()
+endfunction()
+
+# engram_unit_tests(LIB): every *_test.cc in the current folder becomes a test linking LIB.
+function(engram_unit_tests lib)
+  file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+  foreach(t ${tests})
+    get_filename_component(base ${t} NAME_WE)
+    engram_add_test(${lib}_${base} SOURCES ${t} DEPS ${lib} ${ARGN})
+  endforeach()
+endfunction()

@@ -1,0 +1,37 @@
+#include "domain/types.h"
+
+namespace engram::domain {
+
+std::string_view KeyScopeName(KeyScope s) {
+  switch (s) {
+    case KeyScope::kRead: return "read";
+    case KeyScope::kWrite: return "write";
+    case KeyScope::kAdmin: return "admin";
+  }
+  return "read";
+}
+
+std::optional<KeyScope> ParseKeyScope(std::string_view s) {
+  if (s == "read") return KeyScope::kRead;
+  if (s == "write") return KeyScope::kWrite;
+  if (s == "admin") return KeyScope::kAdmin;
+  return std::nullopt;
+}
+
+std::string_view RecordKindName(RecordKind k) {
+  switch (k) {
+    case RecordKind::kEvent: return "event";
+    case RecordKind::kDocument: return "document";
+    case RecordKind::kMessage: return "message";
+  }
+  return "event";
+}
+
+std::optional<RecordKind> ParseRecordKind(std::string_view s) {
+  if (s == "event") return RecordKind::kEvent;
+  if (s == "document") return RecordKind::kDocument;
+  if (s == "message") return RecordKind::kMessage;
+  return std::nullopt;
+}
+
+}  // namespace engram::domain

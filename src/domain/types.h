@@ -1,0 +1,121 @@
+// Domain types: plain values shared by every layer above `common`.
+//
+// Invariants are stated next to each field. Times are TimeMs (ms since epoch, UTC).
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/time.h"
+
+namespace engram::domain {
+
+// --- API keys -------------------------------------------------------------------------------------
+
+enum class KeyScope { kRead = 0, kWrite = 1, kAdmin = 2 };  // ordered: admin > write > read
+std::string_view KeyScopeName(KeyScope s);
+std::optional<KeyScope> ParseKeyScope(std::string_view s);
+
+struct ApiKey {
+  std::string id;            // "key_<hex>", public handle used to list/revoke
+  std::string workspace;     // the one workspace this key sees
+  KeyScope scope = KeyScope::kRead;
+  std::string hash;          // hex SHA-256 of the secret; the secret itself is never stored
+  std::string prefix;        // first characters of the secret, for display ("sk_live_ab12...")
+  std::string name;          // free label
+  TimeMs created_at = 0;
+  std::optional<TimeMs> revoked_at;
+};
+
+// --- Users ----------------------------------------------------------------------------------------
+
+struct User {
+  int64_t uid = 0;           // store-internal id; stable for the user's life, never reused
+  std::string workspace;
+  std::string id;            // client-visible id (given at /register or generated "usr_<hex>")
+  std::string email;         // may be empty when registered by id only
+  std::string purpose;
+  std::string traits_json;   // JSON object text, "{}" when none
+  std::string status = "active";
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+  int64_t version = 0;       // bumped on every write that changes what retrieval or summary sees
+};
+
+// What /register asks for. Either id or email (or both) is set.
+struct RegisterSpec {
+  std::string workspace;
+  std::optional<std::string> id;
+  std::optional<std::string> email;
+  std::optional<std::string> purpose;
+  std::string traits_json = "{}";   // JSON object; merged shallowly over the stored traits
+};
+
+struct RegisterResult {
+  User user;
+  bool created = false;
+};
+
+// --- Records and chunks ---------------------------------------------------------------------------
+
+enum class RecordKind { kEvent = 0, kDocument = 1, kMessage = 2 };
+std::string_view RecordKindName(RecordKind k);  // "event", "document", "message"
+std::optional<RecordKind> ParseRecordKind(std::string_view s);
+
+struct Chunk {
+  std::string id;            // "<record_id>#<n>"
+  std::string record_id;
+  int n = 0;                 // 0-based position within the record
+  std::string text;
+  // Copied from the record so retrieval never needs a join:
+  RecordKind kind = RecordKind::kEvent;
+  std::string type;
+  std::string source;
+  std::string speaker;       // message role or speaker name, may be empty
+  TimeMs timestamp = 0;
+};
+
+struct Record {
+  std::string id;            // client id (event_id / doc_id) or generated ("evt_", "doc_", "msg_")
+  RecordKind kind = RecordKind::kEvent;
+  std::string type;          // email, message, note, document, calendar_event, ...
+  std::string source;        // gmail, slack, ...
+  std::string title;         // documents
+  std::string speaker;       // role of a chat message, or speaker name from metadata
+  std::string session_id;
+  TimeMs timestamp = 0;      // when it happened (client's timestamp, else received time)
+  std::string metadata_json; // raw metadata as sent (JSON text), "" when absent
+  std::string content;
+  std::string content_hash;  // hex SHA-256 over content and timestamp, for dedupe
+  TimeMs created_at = 0;     // first stored
+  TimeMs updated_at = 0;     // last replaced
+  std::vector<Chunk> chunks; // filled on write; may be empty on reads that do not ask for them
+};
+
+struct RecordCounts {
+  int64_t events = 0;
+  int64_t documents = 0;
+  int64_t messages = 0;
+  int64_t chunks = 0;
+};
+
+// How a record write treats a stored record with the same id, or with equal content and timestamp.
+struct WritePolicy {
+  bool dedupe = true;            // skip a record whose id exists, or whose content+timestamp is stored
+  bool update_existing = false;  // replace the content of a stored record with the same id
+};
+
+enum class WriteOutcome { kInserted, kUpdated, kSkipped };
+
+struct RecordWriteResult {
+  std::string record_id;
+  RecordKind kind = RecordKind::kEvent;
+  WriteOutcome outcome = WriteOutcome::kInserted;
+  std::string skip_reason;  // "duplicate_id", "duplicate_content", "unchanged", when skipped
+};
+
+}  // namespace engram::domain

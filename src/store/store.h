@@ -1,0 +1,94 @@
+// Store: the persistence seam. Users, records, chunks, API keys (memories, Stage 3 items and jobs
+// join as their features land).
+//
+// Contract:
+// - Every call names the workspace (and user) it acts for; there is no call that reads another
+//   tenant's rows. A user is addressed by its store-internal uid once resolved with GetUser.
+// - A write returns only after it is durable (committed and synced per the backend's durability
+//   setting): an acknowledged write survives kill -9 of the process.
+// - Concurrent writes may be committed together (group commit); each caller still gets its own result,
+//   and one caller's failure never fails another's write.
+// - Implementations are thread-safe: any number of threads may call any method concurrently.
+// Implementations: sqlite/ (embedded default), postgres/ (scale-out, later).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/types.h"
+
+namespace engram::store {
+
+// A batch of records for one user, written in one transaction.
+struct WriteBatch {
+  std::string workspace;
+  int64_t uid = 0;
+  domain::WritePolicy policy;
+  std::vector<domain::Record> records;  // with chunks filled in; ids unique within the batch
+};
+
+struct WriteBatchResult {
+  std::vector<domain::RecordWriteResult> results;  // one per input record, in input order
+  int64_t user_version = 0;                        // the user's version after the write
+};
+
+struct StoreStats {
+  int64_t users = 0;
+  int64_t records = 0;
+  int64_t chunks = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- lifecycle
+  // Flushes pending writes and closes; later calls fail with kUnavailable. Idempotent.
+  virtual Status Close() = 0;
+  // A cheap round trip proving the store answers (for /readyz).
+  virtual Status Ping() = 0;
+  virtual Result<StoreStats> Stats() = 0;
+
+  // --- API keys
+  virtual Status CreateApiKey(const domain::ApiKey& key) = 0;
+  // The active (not revoked) key with this secret hash, or nullopt.
+  virtual Result<std::optional<domain::ApiKey>> FindApiKeyByHash(const std::string& hash) = 0;
+  // Keys of one workspace, or of all workspaces when `workspace` is empty; revoked ones included.
+  virtual Result<std::vector<domain::ApiKey>> ListApiKeys(const std::string& workspace) = 0;
+  // Revokes by id; kNotFound when no active key has that id (within `workspace` unless it is empty).
+  virtual Status RevokeApiKey(const std::string& workspace, const std::string& key_id) = 0;
+  virtual Result<int64_t> CountActiveApiKeys() = 0;
+
+  // --- users
+  // Creates the user or merges into the existing one (matched by id, else by email), in one
+  // transaction: traits merge shallowly (new keys win), purpose and email replace when given.
+  virtual Result<domain::RegisterResult> RegisterUser(const domain::RegisterSpec& spec) = 0;
+  virtual Result<std::optional<domain::User>> GetUser(const std::string& workspace,
+                                                      const std::string& user_id) = 0;
+  virtual Result<domain::RecordCounts> CountRecords(const std::string& workspace, int64_t uid) = 0;
+  // Removes the user and everything derived from it. False when there was no such user.
+  virtual Result<bool> DeleteUser(const std::string& workspace, const std::string& user_id) = 0;
+
+  // --- records and chunks
+  // Applies the batch under its policy (see domain::WritePolicy): for each record, in input order,
+  // - id stored and update_existing: content, metadata, timestamp, chunks replaced -> kUpdated
+  //   (kSkipped "unchanged" when the content hash is equal);
+  // - id stored otherwise: kSkipped "duplicate_id";
+  // - dedupe and a stored record (or an earlier one of this batch) has equal content_hash:
+  //   kSkipped "duplicate_content";
+  // - else inserted with its chunks -> kInserted.
+  // kNotFound when the user no longer exists. Bumps the user's version when anything changed.
+  virtual Result<WriteBatchResult> WriteRecords(const WriteBatch& batch) = 0;
+  virtual Result<std::optional<domain::Record>> GetRecord(const std::string& workspace, int64_t uid,
+                                                          const std::string& record_id) = 0;
+  // All records of a user in store order (oldest write first), without chunks.
+  virtual Result<std::vector<domain::Record>> ListRecords(const std::string& workspace, int64_t uid) = 0;
+  // All chunks of a user, ordered by record store order then n.
+  virtual Result<std::vector<domain::Chunk>> ListChunks(const std::string& workspace, int64_t uid) = 0;
+};
+
+}  // namespace engram::store

@@ -64,8 +64,8 @@ class Store {
   virtual Result<int64_t> CountActiveApiKeys() = 0;
 
   // --- users
-  // Creates the user or merges into the existing one (matched by id, else by email), in one
-  // transaction: traits merge shallowly (new keys win), purpose and email replace when given.
+  // Creates the user or merges into the existing one, in one transaction. A given id is the user's
+  // identity (matched by id only); without an id, a user with the same email is the same user: traits merge shallowly (new keys win), purpose and email replace when given.
   virtual Result<domain::RegisterResult> RegisterUser(const domain::RegisterSpec& spec) = 0;
   virtual Result<std::optional<domain::User>> GetUser(const std::string& workspace,
                                                       const std::string& user_id) = 0;

@@ -1,0 +1,84 @@
+#include "server/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace engram::server {
+
+std::string Config::host() const {
+  const auto colon = listen.rfind(':');
+  std::string h = colon == std::string::npos ? listen : listen.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  return h.empty() ? "0.0.0.0" : h;
+}
+
+uint16_t Config::port() const {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return 8420;
+  return static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
+}
+
+namespace {
+Status ValidateListen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--listen must be HOST:PORT");
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535) {
+    return Status::InvalidArgument("--listen port must be 0-65535");
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
+  *exit_now = false;
+  Config c;
+  CLI::App app{"engramd: self-hosted memory and personalization server for AI agents"};
+  app.set_config("--config", "", "Config file with `key = value` lines (keys as the long flag names)");
+  app.get_config_ptr()->envname("ENGRAM_CONFIG");
+  auto opt = [&](const char* name, auto& field, const char* env, const char* help) {
+    return app.add_option(name, field, help)->envname(env)->capture_default_str();
+  };
+  opt("--listen", c.listen, "ENGRAM_LISTEN", "Address to listen on, HOST:PORT (port 0: any free port)");
+  opt("--port-file", c.port_file, "ENGRAM_PORT_FILE", "Write the bound port to this file once accepting");
+  opt("--data-dir", c.data_dir, "ENGRAM_DATA_DIR", "Directory of the embedded SQLite store");
+  opt("--api-keys", c.api_keys, "ENGRAM_API_KEYS", "Comma-separated admin keys of the default workspace")
+      ->delimiter(',');
+  opt("--log-level", c.log_level, "ENGRAM_LOG_LEVEL", "debug | info | warn | error | off")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+  opt("--io-threads", c.io_threads, "ENGRAM_IO_THREADS", "HTTP I/O threads")->check(CLI::Range(1, 64));
+  opt("--request-threads", c.request_threads, "ENGRAM_REQUEST_THREADS", "Request handler pool size")
+      ->check(CLI::Range(1, 1024));
+  opt("--request-queue", c.request_queue, "ENGRAM_REQUEST_QUEUE", "Pending requests before answering 503")
+      ->check(CLI::Range(1, 1 << 20));
+  opt("--max-body-bytes", c.max_body_bytes, "ENGRAM_MAX_BODY_BYTES", "Largest accepted request body")
+      ->check(CLI::Range(int64_t{1024}, int64_t{1} << 30));
+  opt("--read-timeout-ms", c.read_timeout_ms, "ENGRAM_READ_TIMEOUT_MS", "Time allowed to receive one request");
+  opt("--write-timeout-ms", c.write_timeout_ms, "ENGRAM_WRITE_TIMEOUT_MS", "Time allowed to send one response");
+  opt("--idle-timeout-ms", c.idle_timeout_ms, "ENGRAM_IDLE_TIMEOUT_MS", "Keep-alive idle time before closing");
+  opt("--shutdown-grace-ms", c.shutdown_grace_ms, "ENGRAM_SHUTDOWN_GRACE_MS",
+      "On SIGTERM, how long in-flight requests may take to finish");
+  opt("--rate-limit-test", c.rate_limit_test, "ENGRAM_RATE_LIMIT_TEST", "Requests/min per sk_test_ key (0: none)");
+  opt("--rate-limit-live", c.rate_limit_live, "ENGRAM_RATE_LIMIT_LIVE", "Requests/min per sk_live_ key (0: none)");
+  opt("--rate-limit-other", c.rate_limit_other, "ENGRAM_RATE_LIMIT_OTHER",
+      "Requests/min per key of any other form (0: none)");
+  opt("--sync", c.sync, "ENGRAM_SYNC", "SQLite durability: full (fsync each commit) | normal")
+      ->check(CLI::IsMember({"full", "normal"}));
+  opt("--default-workspace", c.default_workspace, "ENGRAM_DEFAULT_WORKSPACE",
+      "Workspace of --api-keys and of the first admin key");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::cout << app.help();
+    *exit_now = true;
+    return c;
+  } catch (const CLI::ParseError& e) {
+    return Status::InvalidArgument(e.what());
+  }
+  ENGRAM_RETURN_IF_ERROR(ValidateListen(c.listen));
+  return c;
+}
+
+}  // namespace engram::server

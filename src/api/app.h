@@ -1,0 +1,101 @@
+// ApiApp: the one route table of engramd and the middleware every data route goes through.
+//
+// For each request: route match (404/405), then, on the bounded request pool (never on an I/O
+// thread): API key from `x-api-key: K`, `Authorization: Bearer K` or `Authorization: x-api-key: K`;
+// scope check (read < write < admin); per-key rate limit (429 + Retry-After); the handler; metrics
+// by route and status. A full pool answers 503 + Retry-After instead of queueing without bound.
+// Handlers call only services (src/service/) and DTOs (src/api/dto/).
+// Thread-safe after construction.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/dto/ingest_dto.h"
+#include "api/http/http_server.h"
+#include "api/http/router.h"
+#include "api/rate_limiter.h"
+#include "common/metrics.h"
+#include "common/thread_pool.h"
+#include "service/ingest_service.h"
+#include "service/key_service.h"
+#include "service/user_service.h"
+
+namespace engram::api {
+
+struct ApiOptions {
+  dto::IngestLimits ingest_limits;
+  int rate_limit_test = 60;     // requests/min for sk_test_ keys; 0 = unlimited
+  int rate_limit_live = 600;    // requests/min for sk_live_ keys; 0 = unlimited
+  int rate_limit_other = 0;     // requests/min for keys of any other form; 0 = unlimited
+  size_t request_threads = 16;  // handlers block on durable writes, so more threads than cores
+  size_t request_queue = 4096;  // pending requests beyond which the server answers 503
+  std::string default_workspace = "default";  // its admin keys may manage every workspace's keys
+};
+
+// Non-owning; all outlive the app.
+struct ApiServices {
+  service::KeyService* keys = nullptr;
+  service::UserService* users = nullptr;
+  service::IngestService* ingest = nullptr;
+  store::Store* store = nullptr;   // for /readyz only
+  Metrics* metrics = nullptr;
+  const Clock* clock = nullptr;
+};
+
+class ApiApp {
+ public:
+  ApiApp(ApiServices services, ApiOptions options);
+  ~ApiApp();
+
+  // The entry point handed to HttpServer.
+  HttpHandler Handler();
+  // /readyz turns 503 from now on (called when SIGTERM arrives, before the listener stops).
+  void BeginShutdown() { shutting_down_.store(true); }
+  // Runs what is queued and joins the request pool.
+  void Shutdown();
+
+  // A handler that answers synchronously on a request-pool thread. `key` is the authenticated key
+  // (empty id on public routes).
+  using SyncHandler = std::function<Result<HttpResponse>(const HttpRequest& req, const domain::ApiKey& key)>;
+
+  // Extracts the API key secret from the request headers; empty when none is present.
+  static std::string ExtractApiKey(const HttpRequest& req);
+
+ private:
+  struct Route {
+    std::string name;                       // metrics label, e.g. "/users/{user_id}"
+    std::optional<domain::KeyScope> scope;  // nullopt: public
+    bool on_io_thread = false;              // trivial and non-blocking (health checks)
+    SyncHandler handler;
+  };
+
+  void Add(std::string method, std::string pattern, std::optional<domain::KeyScope> scope, SyncHandler h,
+           bool on_io_thread = false);
+  void AddSystemRoutes();
+  void AddUserRoutes();
+  void AddIngestRoutes();
+  void AddAdminRoutes();
+
+  void Dispatch(HttpRequest&& req, std::shared_ptr<ResponseWriter> writer);
+  HttpResponse Run(const Route& route, const HttpRequest& req);
+  Result<domain::ApiKey> Authorize(const Route& route, const HttpRequest& req, HttpResponse* early);
+  int RateLimitFor(const domain::ApiKey& key) const;
+  void Observe(const std::string& route, const std::string& method, int status, double seconds);
+  // The workspace an admin request acts on; PermissionDenied when the key may not.
+  Result<std::string> AdminWorkspace(const domain::ApiKey& key, const std::string& requested) const;
+
+  ApiServices s_;
+  ApiOptions options_;
+  Router router_;
+  std::vector<std::unique_ptr<Route>> routes_;
+  RateLimiter limiter_;
+  ThreadPool pool_;
+  std::atomic<bool> shutting_down_{false};
+};
+
+}  // namespace engram::api

@@ -1,0 +1,89 @@
+// Score calibration, fusion and recency: pure functions, so that ranking arithmetic lives in one
+// place with table tests (not inlined in the search loop).
+//
+// Calibration puts both signals on [0, 1] so that ONE similarity threshold means the same thing with
+// an embedder configured and without one:
+//
+//   lexical = s / (s + K * self)                                              (CalibrateBm25)
+//     s    = the document's weighted BM25 score,
+//     self = the query's own reference score: sum over its distinct terms of weight * IDF, i.e. the
+//            BM25 of an average-length document containing each query term exactly once
+//            (Bm25SelfScore; terms absent from the corpus count too: a document missing part of the
+//            query should score lower). It depends only on the query and corpus statistics, so the
+//            same match scores the same whatever else is in the result list.
+//     K    = 0.5 by default: a document saying what the query says (s = self) -> 0.67, one matching
+//            half the query's IDF mass -> 0.5, a fifth of it -> 0.29; repeated, short matches
+//            approach but never reach 1. These land where cosines of a typical sentence-embedding
+//            model land for the same judgments (strong ~0.6-0.8, weak ~0.2-0.3).
+//   vector  = clamp((cosine - lo) / (hi - lo), 0, 1), lo = 0, hi = 1 by default    (CalibrateCosine)
+//   fused   = alpha * vector + (1 - alpha) * lexical   when the query and the chunk both have vectors,
+//             lexical                                   otherwise                  (FuseWeighted)
+//
+// Alternative: reciprocal-rank fusion, sum of weight / (k + rank) over ranked lists (k = 60), which
+// ignores score scales entirely; RrfNormalized maps it to [0, 1] by the best possible value.
+//
+// Recency: decay = 0.5 ^ (age_days / half_life_days) (1 for future timestamps or half-life <= 0);
+// score * (1 - weight + weight * decay), so weight 0 disables it and the result stays in [0, 1].
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "common/time.h"
+
+namespace engram::index {
+
+enum class FusionMethod : uint8_t {
+  kWeighted = 0,       // calibrated scores combined with alpha (threshold-friendly; the default)
+  kReciprocalRank = 1, // rank-based, scale-free
+};
+
+struct FusionParams {
+  FusionMethod method = FusionMethod::kWeighted;
+  double alpha = 0.6;      // weight of the vector signal in kWeighted
+  double bm25_k = 0.5;     // K of CalibrateBm25
+  double cosine_lo = 0.0;  // cosine mapped to 0
+  double cosine_hi = 1.0;  // cosine mapped to 1
+  double rrf_k = 60.0;     // k of reciprocal-rank fusion
+  double rrf_lexical_weight = 1.0;
+  double rrf_vector_weight = 1.0;
+};
+
+struct RecencyParams {
+  TimeMs now = 0;               // reference time (from the injected Clock)
+  double half_life_days = 30;   // age at which the decay is 0.5
+  double weight = 0;            // 0 = recency off; 1 = score fully multiplied by the decay
+};
+
+// s / (s + k * self); 0 when s <= 0 or self <= 0.
+double CalibrateBm25(double score, double self_score, double k = 0.5);
+// clamp((cosine - lo) / (hi - lo), 0, 1); hi <= lo is treated as a step at lo.
+double CalibrateCosine(double cosine, double lo = 0.0, double hi = 1.0);
+// alpha * vector + (1 - alpha) * lexical, or lexical alone when vector is absent. alpha clamped to [0, 1].
+double FuseWeighted(double lexical, std::optional<double> vector, double alpha);
+
+// One ranked list for RRF: ids best first, and the list's weight.
+struct RankedList {
+  std::span<const uint32_t> ids;
+  double weight = 1.0;
+};
+// Sum over lists of weight / (k + rank), rank 1-based; an id absent from a list gets nothing from it.
+// Sorted by score desc, then id asc.
+std::vector<std::pair<uint32_t, double>> ReciprocalRankFusion(std::span<const RankedList> lists,
+                                                              double k = 60.0);
+// An RRF score over the best possible (rank 1 in every list): sum(weights) / (k + 1). In [0, 1].
+double RrfNormalized(double rrf_score, std::span<const double> list_weights, double k = 60.0);
+// The RRF contribution of one list: weight / (k + rank); 0 when rank == 0 (absent).
+double RrfTerm(uint32_t rank, double weight, double k = 60.0);
+
+// 0.5 ^ (age / half_life). 1 when timestamp >= now or half_life_days <= 0.
+double RecencyDecay(TimeMs now, TimeMs timestamp, double half_life_days);
+// score * (1 - weight + weight * decay); weight clamped to [0, 1].
+double ApplyRecency(double score, double decay, double weight);
+
+}  // namespace engram::index

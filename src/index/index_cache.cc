@@ -1,0 +1,294 @@
+#include "index/index_cache.h"
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+#include "common/metrics.h"
+
+namespace engram::index {
+
+struct IndexCache::Update {
+  int64_t version = 0;
+  std::vector<domain::Record> records;  // upserts: old chunks of each record out, its chunks in
+  std::vector<std::string> deleted;     // record ids
+  std::vector<ChunkVector> vectors;
+};
+
+struct IndexCache::Slot {
+  std::shared_ptr<UserIndexHandle> handle;  // set once loaded
+  bool loading = true;
+  Status error;                             // the load's failure, for waiters
+  std::vector<Update> pending;              // writes that arrived while loading
+  int64_t loaded_version = 0;               // store version the build read
+  std::list<std::string>::iterator lru;     // valid once published
+  size_t bytes = 0;
+};
+
+namespace {
+
+constexpr int kMaxLoadAttempts = 3;
+
+size_t IndexBytes(const UserIndexHandle& h) {
+  return h.Read([](const UserIndex& idx) { return idx.MemoryBytes().total(); });
+}
+
+}  // namespace
+
+IndexCache::IndexCache(size_t memory_budget_bytes, IndexOptions index_options, Metrics* metrics)
+    : budget_(memory_budget_bytes), options_(index_options) {
+  if (metrics != nullptr) {
+    resident_gauge_ = metrics->GetGauge("engram_index_resident_users", "User indexes resident in memory");
+    memory_gauge_ = metrics->GetGauge("engram_index_memory_bytes", "Memory held by resident user indexes");
+    loads_counter_ = metrics->GetCounter("engram_index_loads_total", "User indexes built from the store");
+    load_seconds_ = metrics->GetHistogram("engram_index_load_seconds", "Time to build a user index");
+  }
+}
+
+IndexCache::~IndexCache() = default;
+
+std::string IndexCache::Key(const std::string& workspace, int64_t uid) {
+  std::string key = workspace;
+  key.push_back('\0');  // cannot appear in a workspace name, so keys cannot collide
+  key += std::to_string(uid);
+  return key;
+}
+
+Result<std::shared_ptr<UserIndexHandle>> IndexCache::Load(const UserLoader& loader, int64_t* loaded_version) {
+  const int64_t start = MonotonicNanos();
+  Result<LoadedUser> loaded = Status::Internal("loader did not run");
+  try {
+    loaded = loader();
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("index loader failed: ") + e.what());
+  } catch (...) {
+    return Status::Internal("index loader failed");
+  }
+  if (!loaded.ok()) return loaded.status();
+  LoadedUser& user = loaded.value();
+
+  auto handle = std::make_shared<UserIndexHandle>(options_);
+  UserIndex& index = handle->unsafe_index();  // not shared yet: no lock needed
+  index.Reserve(user.chunks.size());
+  for (size_t i = 0; i < user.chunks.size(); ++i) {
+    std::span<const float> vec;
+    if (i < user.vectors.size()) vec = user.vectors[i];
+    const std::string_view session = i < user.session_ids.size() ? std::string_view(user.session_ids[i]) : "";
+    if (!index.Add(user.chunks[i], vec, session).ok()) {
+      // A malformed stored vector must not make the user unsearchable: keep the chunk, lexically.
+      (void)index.Add(user.chunks[i], {}, session);
+    }
+  }
+  index.set_version(user.version);
+  *loaded_version = user.version;
+  if (loads_counter_ != nullptr) loads_counter_->Add();
+  if (load_seconds_ != nullptr) load_seconds_->Observe(static_cast<double>(MonotonicNanos() - start) / 1e9);
+  return handle;
+}
+
+Result<std::shared_ptr<UserIndexHandle>> IndexCache::Acquire(const std::string& workspace, int64_t uid,
+                                                            const UserLoader& loader) {
+  const std::string key = Key(workspace, uid);
+  std::shared_ptr<Slot> slot;
+  {
+    std::unique_lock lock(mu_);
+    auto it = slots_.find(key);
+    if (it != slots_.end()) {
+      slot = it->second;
+      if (!slot->loading) {
+        lru_.splice(lru_.begin(), lru_, slot->lru);
+        return slot->handle;
+      }
+      // Someone else is building it: wait for that build rather than load twice.
+      loaded_cv_.wait(lock, [&] { return !slot->loading; });
+      if (slot->handle) return slot->handle;
+      return slot->error;
+    }
+    slot = std::make_shared<Slot>();
+    slots_.emplace(key, slot);
+  }
+
+  Result<std::shared_ptr<UserIndexHandle>> built = Status::Internal("not loaded");
+  bool cacheable = true;
+  for (int attempt = 1;; ++attempt) {
+    int64_t loaded_version = 0;
+    built = Load(loader, &loaded_version);
+    bool in_order = true;
+    if (built.ok()) {
+      // Apply the writes that arrived meanwhile; publish only once none is left, atomically with
+      // the check, so no write can slip between the build and publication.
+      UserIndex& index = built.value()->unsafe_index();
+      std::unique_lock lock(mu_);
+      while (!slot->pending.empty()) {
+        std::vector<Update> pending = std::move(slot->pending);
+        slot->pending.clear();
+        lock.unlock();
+        for (const Update& u : pending) in_order = Apply(index, u, loaded_version) && in_order;
+        lock.lock();
+      }
+      slot->loaded_version = loaded_version;
+    }
+    if (!in_order && attempt < kMaxLoadAttempts) continue;  // reload from the store
+    cacheable = in_order;
+    break;
+  }
+
+  std::unique_lock lock(mu_);
+  auto it = slots_.find(key);
+  const bool still_ours = it != slots_.end() && it->second == slot;
+  slot->loading = false;
+  if (built.ok()) {
+    slot->handle = built.value();
+  } else {
+    slot->error = built.status();
+  }
+  if (still_ours) {
+    if (built.ok() && cacheable) {
+      slot->bytes = IndexBytes(*slot->handle);
+      lru_.push_front(key);
+      slot->lru = lru_.begin();
+      total_bytes_ += slot->bytes;
+      ++resident_;
+    } else {
+      slots_.erase(it);  // failures are not cached: the next Acquire retries
+    }
+  }
+  loaded_cv_.notify_all();
+  if (built.ok()) {
+    std::shared_ptr<UserIndexHandle> handle = built.value();  // held: EvictLocked will not pick it
+    EvictLocked();
+    PublishMetricsLocked();
+    return handle;
+  }
+  PublishMetricsLocked();
+  return built.status();
+}
+
+std::shared_ptr<UserIndexHandle> IndexCache::Peek(const std::string& workspace, int64_t uid) {
+  std::lock_guard lock(mu_);
+  auto it = slots_.find(Key(workspace, uid));
+  if (it == slots_.end() || it->second->loading) return nullptr;
+  return it->second->handle;
+}
+
+bool IndexCache::Apply(UserIndex& index, const Update& u, int64_t loaded_version) {
+  if (u.version != 0) {
+    if (u.version <= loaded_version) return true;  // the store snapshot already had it
+    if (u.version < index.version()) return false;  // a newer write was applied first
+  }
+  if (!u.records.empty() || !u.deleted.empty()) {
+    std::vector<std::string> ids = u.deleted;
+    for (const domain::Record& r : u.records) ids.push_back(r.id);
+    index.RemoveRecords(ids);
+    for (const domain::Record& r : u.records) {
+      for (const domain::Chunk& c : r.chunks) (void)index.Add(c, {}, r.session_id);  // no vector: cannot fail
+    }
+  }
+  for (const ChunkVector& v : u.vectors) (void)index.SetVector(v.chunk_id, v.vector);  // unknown ids ignored
+  if (u.version > index.version()) index.set_version(u.version);
+  return true;
+}
+
+void IndexCache::Submit(const std::string& workspace, int64_t uid, Update update) {
+  const std::string key = Key(workspace, uid);
+  std::shared_ptr<Slot> slot;
+  {
+    std::lock_guard lock(mu_);
+    auto it = slots_.find(key);
+    if (it == slots_.end()) return;  // not resident: the next load reads the store
+    slot = it->second;
+    if (slot->loading) {
+      slot->pending.push_back(std::move(update));
+      return;
+    }
+  }
+  const std::shared_ptr<UserIndexHandle> handle = slot->handle;
+  const bool in_order =
+      handle->Write([&](UserIndex& index) { return Apply(index, update, slot->loaded_version); });
+  const size_t bytes = IndexBytes(*handle);
+
+  std::lock_guard lock(mu_);
+  auto it = slots_.find(key);
+  if (it == slots_.end() || it->second != slot) return;  // dropped or evicted meanwhile
+  if (!in_order) {
+    EraseLocked(key);
+  } else {
+    total_bytes_ = total_bytes_ - slot->bytes + bytes;
+    slot->bytes = bytes;
+    EvictLocked();
+  }
+  PublishMetricsLocked();
+}
+
+void IndexCache::OnRecordsWritten(const std::string& workspace, int64_t uid, int64_t version,
+                                  std::span<const domain::Record> records) {
+  Update u;
+  u.version = version;
+  u.records.assign(records.begin(), records.end());
+  Submit(workspace, uid, std::move(u));
+}
+
+void IndexCache::OnRecordsDeleted(const std::string& workspace, int64_t uid, int64_t version,
+                                  std::span<const std::string> record_ids) {
+  Update u;
+  u.version = version;
+  u.deleted.assign(record_ids.begin(), record_ids.end());
+  Submit(workspace, uid, std::move(u));
+}
+
+void IndexCache::OnVectorsWritten(const std::string& workspace, int64_t uid,
+                                  std::span<const ChunkVector> vectors) {
+  Update u;
+  u.vectors.assign(vectors.begin(), vectors.end());
+  Submit(workspace, uid, std::move(u));
+}
+
+void IndexCache::EraseLocked(const std::string& key) {
+  auto it = slots_.find(key);
+  if (it == slots_.end()) return;
+  Slot& slot = *it->second;
+  if (!slot.loading && slot.handle) {
+    lru_.erase(slot.lru);
+    total_bytes_ -= slot.bytes;
+    --resident_;
+  }
+  // A loading slot leaves the map; its loader sees that and hands the index to its waiters only.
+  slots_.erase(it);
+}
+
+void IndexCache::Drop(const std::string& workspace, int64_t uid) {
+  std::lock_guard lock(mu_);
+  EraseLocked(Key(workspace, uid));
+  PublishMetricsLocked();
+}
+
+void IndexCache::EvictLocked() {
+  // Oldest first; skip indexes somebody holds (the slot's own reference is the 1). `it` is the
+  // element after the one examined, so it stays valid when that one is erased.
+  auto it = lru_.end();
+  while (total_bytes_ > budget_ && it != lru_.begin()) {
+    const auto cur = std::prev(it);
+    if (slots_.at(*cur)->handle.use_count() == 1) {
+      EraseLocked(std::string(*cur));
+    } else {
+      it = cur;
+    }
+  }
+}
+
+void IndexCache::PublishMetricsLocked() {
+  if (resident_gauge_ != nullptr) resident_gauge_->Set(static_cast<double>(resident_));
+  if (memory_gauge_ != nullptr) memory_gauge_->Set(static_cast<double>(total_bytes_));
+}
+
+size_t IndexCache::resident_users() const {
+  std::lock_guard lock(mu_);
+  return resident_;
+}
+
+size_t IndexCache::memory_bytes() const {
+  std::lock_guard lock(mu_);
+  return total_bytes_;
+}
+
+}  // namespace engram::index

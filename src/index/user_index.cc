@@ -1,0 +1,294 @@
+#include "index/user_index.h"
+
+#include <algorithm>
+
+#include "text/analyzer.h"
+
+namespace engram::index {
+
+namespace {
+
+// "<record_id>#<n>" -> "<record_id>", for chunks that do not carry their record id.
+std::string_view RecordIdOf(const domain::Chunk& c) {
+  if (!c.record_id.empty()) return c.record_id;
+  const size_t hash = c.id.rfind('#');
+  return hash == std::string::npos ? std::string_view(c.id) : std::string_view(c.id).substr(0, hash);
+}
+
+// Per-candidate component scores, before the hit is materialized.
+struct Eval {
+  float bm25 = 0;
+  float lexical = 0;
+  float cosine = 0;
+  bool has_cosine = false;
+  float fused = 0;
+  float score = 0;
+  uint16_t matched = 0;
+};
+
+}  // namespace
+
+UserIndex::UserIndex(IndexOptions options)
+    : options_(options), lexical_(options.bm25), vectors_(options.vector_storage) {}
+
+void UserIndex::Reserve(size_t chunks) {
+  meta_.reserve(chunks);
+  vectors_.Reserve(static_cast<uint32_t>(chunks));
+}
+
+std::optional<uint32_t> UserIndex::Find(std::string_view chunk_id) const {
+  const uint32_t id = chunk_ids_.Find(chunk_id);
+  if (id == StringTable::kNone || chunk_ordinal_[id] == kNoOrdinal) return std::nullopt;
+  return chunk_ordinal_[id];
+}
+
+Status UserIndex::Add(const domain::Chunk& chunk, std::span<const float> vector, std::string_view session_id) {
+  ENGRAM_RETURN_IF_ERROR(vectors_.Check(vector));
+  const bool replacing = Find(chunk.id).has_value();
+  if (replacing) RemoveOrdinal(*Find(chunk.id));
+
+  const uint32_t ordinal = lexical_.Add(text::AnalyzeToStrings(chunk.text));
+  (void)vectors_.Append(vector);  // checked above
+  const uint32_t cid = chunk_ids_.Intern(chunk.id);
+  if (cid == chunk_ordinal_.size()) chunk_ordinal_.push_back(kNoOrdinal);
+  chunk_ordinal_[cid] = ordinal;
+
+  Meta m{};
+  m.chunk_id = cid;
+  m.record_id = record_ids_.Intern(RecordIdOf(chunk));
+  m.text_begin = static_cast<uint32_t>(text_.size());
+  m.text_len = static_cast<uint32_t>(chunk.text.size());
+  text_.append(chunk.text);
+  m.type = labels_.Intern(chunk.type);
+  m.source = labels_.Intern(chunk.source);
+  m.speaker = labels_.Intern(chunk.speaker);
+  m.session = labels_.Intern(session_id);
+  m.timestamp = chunk.timestamp;
+  m.kind = chunk.kind;
+  meta_.push_back(m);
+
+  if (replacing) MaybeCompact();
+  return Status::Ok();
+}
+
+Status UserIndex::SetVector(std::string_view chunk_id, std::span<const float> vector) {
+  const auto ordinal = Find(chunk_id);
+  if (!ordinal) return Status::NotFound("chunk not in index");
+  return vectors_.Set(*ordinal, vector);
+}
+
+void UserIndex::RemoveOrdinal(uint32_t ordinal) {
+  if (!lexical_.Remove(ordinal)) return;
+  vectors_.Clear(ordinal);  // frees nothing, but keeps vector_count() to live chunks
+  chunk_ordinal_[meta_[ordinal].chunk_id] = kNoOrdinal;
+}
+
+bool UserIndex::RemoveChunk(std::string_view chunk_id) {
+  const auto ordinal = Find(chunk_id);
+  if (!ordinal) return false;
+  RemoveOrdinal(*ordinal);
+  MaybeCompact();
+  return true;
+}
+
+size_t UserIndex::RemoveRecord(std::string_view record_id) {
+  const std::string id(record_id);
+  return RemoveRecords(std::span<const std::string>(&id, 1));
+}
+
+size_t UserIndex::RemoveRecords(std::span<const std::string> record_ids) {
+  // One pass over the ordinals whatever the number of records: 4 bytes compared per chunk.
+  std::vector<uint8_t> doomed(record_ids_.size(), 0);
+  bool any = false;
+  for (const std::string& r : record_ids) {
+    const uint32_t id = record_ids_.Find(r);
+    if (id != StringTable::kNone) doomed[id] = any = true;
+  }
+  if (!any) return 0;
+  size_t removed = 0;
+  for (uint32_t o = 0; o < meta_.size(); ++o) {
+    if (doomed[meta_[o].record_id] && lexical_.IsLive(o)) {
+      RemoveOrdinal(o);
+      ++removed;
+    }
+  }
+  MaybeCompact();
+  return removed;
+}
+
+void UserIndex::MaybeCompact() {
+  const uint32_t dead = lexical_.dead_count();
+  if (dead >= options_.compact_min_dead &&
+      static_cast<double>(dead) >= options_.compact_dead_fraction * ordinal_count()) {
+    Compact();
+  }
+}
+
+void UserIndex::Compact() {
+  if (lexical_.dead_count() == 0) return;
+  const std::vector<uint32_t> remap = lexical_.Compact();
+  const uint32_t live = lexical_.live_count();
+  vectors_.Compact(remap, live);
+
+  // Rebuild ids, labels and texts from live chunks only, in ordinal order.
+  StringTable chunk_ids, record_ids, labels;
+  std::vector<uint32_t> chunk_ordinal;
+  std::string text;
+  std::vector<Meta> meta;
+  meta.reserve(live);
+  chunk_ordinal.reserve(live);
+  for (uint32_t o = 0; o < meta_.size(); ++o) {
+    if (remap[o] == kNoOrdinal) continue;
+    const Meta& old = meta_[o];
+    Meta m = old;
+    m.chunk_id = chunk_ids.Intern(chunk_ids_.Get(old.chunk_id));
+    chunk_ordinal.push_back(remap[o]);  // chunk ids are unique among live chunks: id == position
+    m.record_id = record_ids.Intern(record_ids_.Get(old.record_id));
+    m.text_begin = static_cast<uint32_t>(text.size());
+    text.append(text_, old.text_begin, old.text_len);
+    m.type = labels.Intern(labels_.Get(old.type));
+    m.source = labels.Intern(labels_.Get(old.source));
+    m.speaker = labels.Intern(labels_.Get(old.speaker));
+    m.session = labels.Intern(labels_.Get(old.session));
+    meta.push_back(m);
+  }
+  chunk_ids_ = std::move(chunk_ids);
+  record_ids_ = std::move(record_ids);
+  labels_ = std::move(labels);
+  chunk_ordinal_ = std::move(chunk_ordinal);
+  text_ = std::move(text);
+  meta_ = std::move(meta);
+}
+
+std::vector<Hit> UserIndex::Search(const SearchRequest& req) const {
+  if (req.k == 0 || size() == 0) return {};
+  const uint32_t n = ordinal_count();
+
+  thread_local std::vector<uint32_t> excluded;
+  excluded.clear();
+  for (const std::string& id : req.exclude_chunk_ids) {
+    if (auto o = Find(id)) excluded.push_back(*o);
+  }
+  std::sort(excluded.begin(), excluded.end());
+  const bool kind_filter = (req.kinds & kAllKinds) != kAllKinds;
+  auto allowed = [&](uint32_t d) {
+    if (!lexical_.IsLive(d)) return false;
+    if (kind_filter && (req.kinds & KindBit(meta_[d].kind)) == 0) return false;
+    return excluded.empty() || !std::binary_search(excluded.begin(), excluded.end(), d);
+  };
+
+  thread_local LexicalScores lex;
+  lexical_.Score(req.terms, lex);
+  thread_local std::vector<float> cosines;
+  cosines.resize(n);
+  const bool use_vec = AcceptsQueryVector(req.query_vector) && vectors_.Scores(req.query_vector, cosines);
+
+  const FusionParams& fp = req.fusion;
+  const bool rrf = fp.method == FusionMethod::kReciprocalRank;
+  // RRF ranks (1-based, 0 = not ranked) of the candidates, by ordinal; only used with kReciprocalRank.
+  thread_local std::vector<uint32_t> lex_rank, vec_rank;
+  thread_local std::vector<uint32_t> rrf_candidates;
+  std::vector<double> rrf_weights;
+
+  auto evaluate = [&](uint32_t d) {
+    Eval e;
+    e.bm25 = lex.score(d);
+    e.matched = lex.matched(d);
+    e.lexical = static_cast<float>(CalibrateBm25(e.bm25, lex.self_score(), fp.bm25_k));
+    e.has_cosine = use_vec && vectors_.HasVector(d);
+    if (e.has_cosine) e.cosine = cosines[d];
+    if (rrf) {
+      double s = 0;
+      auto rank = [](const std::vector<uint32_t>& ranked, uint32_t d) -> uint32_t {
+        auto it = std::find(ranked.begin(), ranked.end(), d);
+        return it == ranked.end() ? 0 : static_cast<uint32_t>(it - ranked.begin() + 1);
+      };
+      s += RrfTerm(rank(lex_rank, d), fp.rrf_lexical_weight, fp.rrf_k);
+      if (use_vec) s += RrfTerm(rank(vec_rank, d), fp.rrf_vector_weight, fp.rrf_k);
+      e.fused = static_cast<float>(RrfNormalized(s, rrf_weights, fp.rrf_k));
+    } else {
+      const std::optional<double> vec =
+          e.has_cosine ? std::optional<double>(CalibrateCosine(e.cosine, fp.cosine_lo, fp.cosine_hi)) : std::nullopt;
+      e.fused = static_cast<float>(FuseWeighted(e.lexical, vec, fp.alpha));
+    }
+    e.score = req.recency.weight > 0
+                  ? static_cast<float>(ApplyRecency(
+                        e.fused, RecencyDecay(req.recency.now, meta_[d].timestamp, req.recency.half_life_days),
+                        req.recency.weight))
+                  : e.fused;
+    return e;
+  };
+
+  TopKCollector top(req.k);
+  auto consider = [&](uint32_t d) {
+    const Eval e = evaluate(d);
+    if (e.score > 0 && e.score >= req.min_score) top.Push({d, e.score, e.matched});
+  };
+
+  if (rrf) {
+    const size_t pool = std::max(req.candidate_pool, req.k);
+    TopKCollector lex_top(pool);
+    for (uint32_t d : lex.touched()) {
+      if (allowed(d)) lex_top.Push({d, lex.score(d), lex.matched(d)});
+    }
+    lex_rank.clear();
+    for (const ScoredDoc& s : lex_top.Take()) lex_rank.push_back(s.ordinal);
+    rrf_weights = {fp.rrf_lexical_weight};
+    vec_rank.clear();
+    if (use_vec) {
+      TopKCollector vec_top(pool);
+      for (uint32_t d = 0; d < n; ++d) {
+        if (vectors_.HasVector(d) && allowed(d)) vec_top.Push({d, cosines[d], 0});
+      }
+      for (const ScoredDoc& s : vec_top.Take()) vec_rank.push_back(s.ordinal);
+      rrf_weights.push_back(fp.rrf_vector_weight);
+    }
+    rrf_candidates.assign(lex_rank.begin(), lex_rank.end());
+    rrf_candidates.insert(rrf_candidates.end(), vec_rank.begin(), vec_rank.end());
+    std::sort(rrf_candidates.begin(), rrf_candidates.end());
+    rrf_candidates.erase(std::unique(rrf_candidates.begin(), rrf_candidates.end()), rrf_candidates.end());
+    for (uint32_t d : rrf_candidates) consider(d);
+  } else if (use_vec) {
+    // Every chunk with a vector or a lexical match is a candidate: score them all exactly.
+    for (uint32_t d = 0; d < n; ++d) {
+      if ((vectors_.HasVector(d) || lex.matched(d) > 0) && allowed(d)) consider(d);
+    }
+  } else {
+    for (uint32_t d : lex.touched()) {
+      if (allowed(d)) consider(d);
+    }
+  }
+
+  std::vector<Hit> hits;
+  for (const ScoredDoc& s : top.Take()) {
+    const Eval e = evaluate(s.ordinal);
+    Hit h;
+    h.ordinal = s.ordinal;
+    h.chunk_id = std::string(ChunkId(s.ordinal));
+    h.bm25 = e.bm25;
+    h.lexical = e.lexical;
+    if (e.has_cosine) h.cosine = e.cosine;
+    h.fused = e.fused;
+    h.score = e.score;
+    h.matched_terms = e.matched;
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+IndexMemory UserIndex::MemoryBytes() const {
+  IndexMemory m;
+  m.text = text_.capacity();
+  m.vectors = vectors_.MemoryBytes();
+  m.index = sizeof(*this) + lexical_.MemoryBytes() + meta_.capacity() * sizeof(Meta) +
+            chunk_ids_.MemoryBytes() + chunk_ordinal_.capacity() * sizeof(uint32_t) +
+            record_ids_.MemoryBytes() + labels_.MemoryBytes();
+  return m;
+}
+
+void AppendQueryTerms(std::string_view text, float weight, std::vector<WeightedTerm>& out) {
+  const text::AnalyzedQuery q = text::AnalyzeQuery(text);
+  for (const text::Term& t : q.terms) out.push_back({t.text, weight});
+}
+
+}  // namespace engram::index

@@ -1,0 +1,165 @@
+// UserIndex: everything retrieval needs about one (workspace, user), in memory.
+//
+// = InvertedIndex (BM25) + VectorMatrix (exact cosine) + per-chunk metadata (chunk id, record id,
+// kind, type, source, speaker, session, timestamp, text), all indexed by the same ordinal. Chunk and
+// record ids and labels live in StringTables; texts in one arena. A chunk is analyzed with
+// text::AnalyzeToStrings, the same analyzer the query side (text::AnalyzeQuery) uses.
+//
+// Search scores lexical and vector signals, calibrates and fuses them (fusion.h), applies recency
+// and filters, and returns the best k with every component score, so a ranker above can rerank with
+// the accessors by ordinal. With FusionMethod::kWeighted every matching chunk is scored exactly (the
+// corpus is small); with kReciprocalRank each signal is ranked to `candidate_pool` first.
+//
+// Removal tombstones ordinals; once removed ordinals exceed max(compact_min_dead, compact_dead_fraction
+// of all ordinals) the index compacts, renumbering ordinals. So ordinals (and string_views returned by
+// the accessors) are valid only while the caller holds the lock that excludes writers.
+//
+// Thread-safety: not synchronized itself. Its owner (UserIndexHandle in index_cache.h) guards it with a
+// std::shared_mutex: any number of concurrent Search()/accessor calls under the shared lock;
+// Add/SetVector/Remove*/Compact/set_version under the exclusive lock. Search uses thread_local scratch
+// sized by the corpus, reused across queries, so the hot path allocates only O(k) per query.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "domain/types.h"
+#include "index/bm25.h"
+#include "index/fusion.h"
+#include "index/inverted_index.h"
+#include "index/string_table.h"
+#include "index/vector_matrix.h"
+
+namespace engram::index {
+
+struct IndexOptions {
+  Bm25Params bm25;
+  VectorStorage vector_storage = VectorStorage::kFloat32;
+  uint32_t compact_min_dead = 256;     // never compact for fewer removed chunks than this
+  double compact_dead_fraction = 0.25; // compact when removed chunks exceed this share of ordinals
+};
+
+constexpr uint32_t KindBit(domain::RecordKind k) { return 1u << static_cast<uint32_t>(k); }
+inline constexpr uint32_t kAllKinds = KindBit(domain::RecordKind::kEvent) |
+                                      KindBit(domain::RecordKind::kDocument) |
+                                      KindBit(domain::RecordKind::kMessage);
+
+struct SearchRequest {
+  std::span<const WeightedTerm> terms;      // analyzed, weighted query terms (see AppendQueryTerms)
+  std::span<const float> query_vector;      // empty = lexical only; ignored if its size != vectors().dim()
+  size_t k = 10;                            // hits returned at most
+  size_t candidate_pool = 100;              // kReciprocalRank: depth of each ranked list
+  std::span<const std::string> exclude_chunk_ids;  // e.g. chunks already in the agent's context
+  uint32_t kinds = kAllKinds;               // KindBit() mask of record kinds to keep
+  FusionParams fusion;
+  RecencyParams recency;                    // weight 0 (default) = off
+  double min_score = 0.0;                   // the similarity threshold, on Hit::score; hits <= 0 are dropped
+};
+
+struct Hit {
+  uint32_t ordinal = kNoOrdinal;
+  std::string chunk_id;
+  float bm25 = 0;                // raw weighted BM25
+  float lexical = 0;             // CalibrateBm25, [0, 1]
+  std::optional<float> cosine;   // raw cosine, when the query and the chunk both have vectors
+  float fused = 0;               // calibrated fusion (or normalized RRF), [0, 1]
+  float score = 0;               // fused after recency: the ranking key, compared with min_score
+  uint16_t matched_terms = 0;    // distinct query terms found in the chunk (coverage)
+};
+
+struct IndexMemory {
+  size_t text = 0;     // chunk texts
+  size_t vectors = 0;  // vector matrix
+  size_t index = 0;    // postings, dictionaries, metadata: the index's own overhead
+  size_t total() const { return text + vectors + index; }
+};
+
+class UserIndex {
+ public:
+  explicit UserIndex(IndexOptions options = {});
+  UserIndex(const UserIndex&) = delete;
+  UserIndex& operator=(const UserIndex&) = delete;
+
+  // Adds a chunk, replacing a live chunk with the same id. `vector` empty = not embedded yet.
+  // InvalidArgument, with nothing changed, when the vector is zero, not finite, or of another
+  // dimension than the index's.
+  Status Add(const domain::Chunk& chunk, std::span<const float> vector = {},
+             std::string_view session_id = {});
+  // Stores (or, with an empty vector, clears) the vector of a live chunk. NotFound if absent.
+  Status SetVector(std::string_view chunk_id, std::span<const float> vector);
+  // Removes every chunk of a record ("<record_id>#n"). Returns how many were removed.
+  size_t RemoveRecord(std::string_view record_id);
+  size_t RemoveRecords(std::span<const std::string> record_ids);
+  bool RemoveChunk(std::string_view chunk_id);
+  // Drops removed chunks now and renumbers ordinals.
+  void Compact();
+  void Reserve(size_t chunks);
+
+  std::vector<Hit> Search(const SearchRequest& request) const;
+
+  // --- Accessors by ordinal, for rankers. `ordinal < ordinal_count()`; a removed ordinal still
+  // answers until the next compaction. Views are valid until the next mutation.
+  uint32_t ordinal_count() const { return static_cast<uint32_t>(meta_.size()); }
+  size_t size() const { return lexical_.live_count(); }  // live chunks
+  bool IsLive(uint32_t ordinal) const { return lexical_.IsLive(ordinal); }
+  std::optional<uint32_t> Find(std::string_view chunk_id) const;
+  std::string_view ChunkId(uint32_t o) const { return chunk_ids_.Get(meta_[o].chunk_id); }
+  std::string_view RecordId(uint32_t o) const { return record_ids_.Get(meta_[o].record_id); }
+  std::string_view Text(uint32_t o) const { return std::string_view(text_).substr(meta_[o].text_begin, meta_[o].text_len); }
+  std::string_view Type(uint32_t o) const { return labels_.Get(meta_[o].type); }
+  std::string_view Source(uint32_t o) const { return labels_.Get(meta_[o].source); }
+  std::string_view Speaker(uint32_t o) const { return labels_.Get(meta_[o].speaker); }
+  std::string_view SessionId(uint32_t o) const { return labels_.Get(meta_[o].session); }
+  domain::RecordKind Kind(uint32_t o) const { return meta_[o].kind; }
+  TimeMs Timestamp(uint32_t o) const { return meta_[o].timestamp; }
+  bool HasVector(uint32_t o) const { return vectors_.HasVector(o); }
+  const InvertedIndex& lexical() const { return lexical_; }
+  const VectorMatrix& vectors() const { return vectors_; }
+  // True when `query_vector` would be used by Search (same dimension as the stored vectors).
+  bool AcceptsQueryVector(std::span<const float> query_vector) const {
+    return vectors_.dim() != 0 && query_vector.size() == vectors_.dim();
+  }
+
+  // The store version of this user that the index reflects (see IndexCache).
+  int64_t version() const { return version_; }
+  void set_version(int64_t v) { version_ = v; }
+
+  IndexMemory MemoryBytes() const;
+
+ private:
+  struct Meta {
+    uint32_t chunk_id;    // in chunk_ids_
+    uint32_t record_id;   // in record_ids_
+    uint32_t text_begin;  // in text_
+    uint32_t text_len;
+    uint32_t type, source, speaker, session;  // in labels_
+    TimeMs timestamp;
+    domain::RecordKind kind;
+  };
+
+  void RemoveOrdinal(uint32_t ordinal);
+  void MaybeCompact();
+
+  IndexOptions options_;
+  InvertedIndex lexical_;
+  VectorMatrix vectors_;
+  std::vector<Meta> meta_;               // by ordinal
+  StringTable chunk_ids_;
+  std::vector<uint32_t> chunk_ordinal_;  // chunk_ids_ id -> live ordinal, or kNoOrdinal
+  StringTable record_ids_;
+  StringTable labels_;
+  std::string text_;                     // texts of all ordinals, back to back
+  int64_t version_ = 0;
+};
+
+// Analyzes `text` as a query (text::AnalyzeQuery) and appends its terms with `weight`.
+void AppendQueryTerms(std::string_view text, float weight, std::vector<WeightedTerm>& out);
+
+}  // namespace engram::index

@@ -1,0 +1,42 @@
+// engramd configuration: every setting is a flag, an ENGRAM_* environment variable and a key of the
+// optional config file (`--config FILE`, `key = value` lines). Precedence: flag > env > file > default.
+// Plain value; thread-safe to read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace engram::server {
+
+struct Config {
+  std::string listen = "127.0.0.1:8420";  // HOST:PORT; port 0 picks a free port
+  std::string port_file;                  // written with the bound port once accepting
+  std::string data_dir = "./data";
+  std::vector<std::string> api_keys;      // admin keys of the default workspace
+  std::string log_level = "info";
+  int io_threads = 1;
+  int request_threads = 16;
+  int request_queue = 4096;
+  int64_t max_body_bytes = 8 << 20;
+  int read_timeout_ms = 30000;
+  int write_timeout_ms = 30000;
+  int idle_timeout_ms = 60000;
+  int shutdown_grace_ms = 10000;
+  int rate_limit_test = 60;
+  int rate_limit_live = 600;
+  int rate_limit_other = 0;
+  std::string sync = "full";              // SQLite synchronous: full | normal
+  std::string default_workspace = "default";
+
+  std::string host() const;
+  uint16_t port() const;
+};
+
+// Parses argv (with env and config file). On --help, prints usage to stdout and returns
+// kOk with `*exit_now` set; on a bad flag, an InvalidArgument naming it.
+Result<Config> ParseConfig(int argc, char** argv, bool* exit_now);
+
+}  // namespace engram::server

@@ -1,0 +1,118 @@
+#include "server/server.h"
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "api/app.h"
+#include "api/http/http_server.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "service/ingest_service.h"
+#include "service/key_service.h"
+#include "service/user_service.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace engram::server {
+
+struct Server::Parts {
+  Config config;
+  Metrics metrics;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<service::KeyService> keys;
+  std::unique_ptr<service::UserService> users;
+  std::unique_ptr<service::IngestService> ingest;
+  std::unique_ptr<api::ApiApp> app;
+  std::unique_ptr<api::HttpServer> http;
+  std::once_flag stopped;
+};
+
+Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Server::~Server() { Stop(); }
+
+Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
+  auto p = std::make_unique<Parts>();
+  p->config = config;
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Status::Internal("cannot create data directory " + config.data_dir + ": " + ec.message());
+
+  store::SqliteOptions so;
+  so.path = (std::filesystem::path(config.data_dir) / "engram.db").string();
+  so.synchronous_full = config.sync == "full";
+  so.metrics = &p->metrics;
+  ENGRAM_ASSIGN_OR_RETURN(p->store, store::OpenSqliteStore(so));
+
+  service::ServiceContext ctx{p->store.get(), SystemClock::Default(), &p->metrics};
+  p->keys = std::make_unique<service::KeyService>(ctx);
+  p->users = std::make_unique<service::UserService>(ctx);
+  p->ingest = std::make_unique<service::IngestService>(ctx);
+
+  api::ApiOptions ao;
+  ao.rate_limit_test = config.rate_limit_test;
+  ao.rate_limit_live = config.rate_limit_live;
+  ao.rate_limit_other = config.rate_limit_other;
+  ao.request_threads = static_cast<size_t>(config.request_threads);
+  ao.request_queue = static_cast<size_t>(config.request_queue);
+  ao.default_workspace = config.default_workspace;
+  api::ApiServices as{p->keys.get(), p->users.get(), p->ingest.get(), p->store.get(), &p->metrics,
+                      SystemClock::Default()};
+  p->app = std::make_unique<api::ApiApp>(as, ao);
+
+  api::HttpServerOptions ho;
+  ho.host = config.host();
+  ho.port = config.port();
+  ho.io_threads = config.io_threads;
+  ho.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  ho.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  ho.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
+  ho.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  ho.metrics = &p->metrics;
+  p->http = std::make_unique<api::HttpServer>(ho, p->app->Handler());
+  return std::unique_ptr<Server>(new Server(std::move(p)));
+}
+
+Status Server::Start(std::optional<std::string>* bootstrap_key) {
+  auto& p = *parts_;
+  if (!p.config.api_keys.empty()) {
+    ENGRAM_RETURN_IF_ERROR(p.keys->SyncConfiguredKeys(p.config.api_keys, p.config.default_workspace));
+  } else {
+    ENGRAM_RETURN_IF_ERROR(p.keys->SyncConfiguredKeys({}, p.config.default_workspace));
+    ENGRAM_ASSIGN_OR_RETURN(auto created, p.keys->BootstrapAdminKey(p.config.default_workspace));
+    if (created && bootstrap_key) *bootstrap_key = created->secret;
+  }
+  ENGRAM_RETURN_IF_ERROR(p.http->Start());
+  ENGRAM_LOG(kInfo, "server", "listening on {}:{} (data in {})", p.config.host(), p.http->bound_port(),
+             p.config.data_dir);
+  if (!p.config.port_file.empty()) {
+    // Written to a temporary name and renamed, so a reader never sees a partial number.
+    const std::string tmp = p.config.port_file + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << p.http->bound_port() << "\n";
+      if (!out) return Status::Internal("cannot write port file " + p.config.port_file);
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, p.config.port_file, ec);
+    if (ec) return Status::Internal("cannot write port file " + p.config.port_file + ": " + ec.message());
+  }
+  return Status::Ok();
+}
+
+uint16_t Server::port() const { return parts_->http->bound_port(); }
+
+void Server::Stop() {
+  std::call_once(parts_->stopped, [this] {
+    auto& p = *parts_;
+    ENGRAM_LOG(kInfo, "server", "shutting down");
+    p.app->BeginShutdown();
+    p.http->Stop(std::chrono::milliseconds(p.config.shutdown_grace_ms));
+    p.app->Shutdown();
+    Status st = p.store->Close();
+    if (!st.ok()) ENGRAM_LOG(kError, "server", "closing the store: {}", st.ToString());
+    ENGRAM_LOG(kInfo, "server", "stopped");
+  });
+}
+
+}  // namespace engram::server

@@ -1,0 +1,47 @@
+// IngestService: the write use case. Prepares records (ids, hashes, chunks), writes them durably in
+// one store transaction under the request's dedupe/update policy, then tells observers (the index
+// makes them searchable before the response leaves).
+// Thread-safe.
+#pragma once
+
+#include <vector>
+
+#include "ingest/prepare.h"
+#include "service/context.h"
+
+namespace engram::service {
+
+struct IngestCommand {
+  std::string workspace;
+  std::string user_id;
+  domain::WritePolicy policy;
+  std::vector<domain::Record> records;  // as parsed; ids/timestamps may be empty
+};
+
+struct IngestResult {
+  std::vector<domain::Record> records;                 // prepared, in input order
+  std::vector<domain::RecordWriteResult> outcomes;     // one per record, in input order
+  TimeMs received_at = 0;
+  TimeMs updated_at = 0;
+  int64_t user_version = 0;
+};
+
+class IngestService {
+ public:
+  IngestService(ServiceContext ctx, ingest::PrepareOptions options = {});
+
+  void AddObserver(UserDataObserver* observer) { observers_.push_back(observer); }
+
+  // kNotFound for an unknown user; the store's error otherwise. Nothing is written on error.
+  Result<IngestResult> Ingest(IngestCommand command);
+
+ private:
+  ServiceContext ctx_;
+  ingest::PrepareOptions options_;
+  std::vector<UserDataObserver*> observers_;
+  Counter* inserted_[3] = {};
+  Counter* updated_[3] = {};
+  Counter* skipped_[3] = {};
+};
+
+}  // namespace engram::service

@@ -1,0 +1,34 @@
+#include "service/user_service.h"
+
+namespace engram::service {
+
+Result<domain::RegisterResult> UserService::Register(const domain::RegisterSpec& spec) {
+  if ((!spec.id || spec.id->empty()) && (!spec.email || spec.email->empty())) {
+    return Status::InvalidArgument("Missing field: email");
+  }
+  return ctx_.store->RegisterUser(spec);
+}
+
+Result<domain::User> UserService::Resolve(const std::string& workspace, const std::string& user_id) {
+  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(workspace, user_id));
+  if (!user) return Status::NotFound("User not found: " + user_id);
+  return std::move(*user);
+}
+
+Result<UserView> UserService::Get(const std::string& workspace, const std::string& user_id) {
+  UserView view;
+  ENGRAM_ASSIGN_OR_RETURN(view.user, Resolve(workspace, user_id));
+  ENGRAM_ASSIGN_OR_RETURN(view.counts, ctx_.store->CountRecords(workspace, view.user.uid));
+  return view;
+}
+
+Status UserService::Delete(const std::string& workspace, const std::string& user_id) {
+  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(workspace, user_id));
+  if (!user) return Status::NotFound("User not found: " + user_id);
+  ENGRAM_ASSIGN_OR_RETURN(bool deleted, ctx_.store->DeleteUser(workspace, user_id));
+  if (!deleted) return Status::NotFound("User not found: " + user_id);
+  for (auto* o : observers_) o->OnUserDeleted(workspace, user->uid);
+  return Status::Ok();
+}
+
+}  // namespace engram::service

@@ -1,0 +1,36 @@
+// UserService: register, read and delete users within a workspace.
+// Thread-safe (stateless over the store).
+#pragma once
+
+#include <vector>
+
+#include "service/context.h"
+
+namespace engram::service {
+
+struct UserView {
+  domain::User user;
+  domain::RecordCounts counts;
+};
+
+class UserService {
+ public:
+  explicit UserService(ServiceContext ctx) : ctx_(ctx) {}
+
+  // Observers are told when a user is deleted (index, caches, queued work). Not owned.
+  void AddObserver(UserDataObserver* observer) { observers_.push_back(observer); }
+
+  // Creates or merges. Requires spec.id or spec.email (InvalidArgument otherwise).
+  Result<domain::RegisterResult> Register(const domain::RegisterSpec& spec);
+  // kNotFound when the user does not exist in the workspace.
+  Result<domain::User> Resolve(const std::string& workspace, const std::string& user_id);
+  Result<UserView> Get(const std::string& workspace, const std::string& user_id);
+  // Removes everything of the user; kNotFound when there is no such user.
+  Status Delete(const std::string& workspace, const std::string& user_id);
+
+ private:
+  ServiceContext ctx_;
+  std::vector<UserDataObserver*> observers_;  // set up before serving, read-only afterwards
+};
+
+}  // namespace engram::service

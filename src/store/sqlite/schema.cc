@@ -1,0 +1,130 @@
+#include "store/sqlite/schema.h"
+
+#include <array>
+#include <string>
+
+#include "common/log.h"
+
+namespace engram::store::sqlite {
+namespace {
+
+// Conventions: times are INTEGER ms since the epoch (UTC); enums are INTEGER; JSON is TEXT.
+// AUTOINCREMENT on users and records so an internal id is never reused after a delete (a cached
+// per-user index keyed by uid must never see a stranger's data). Every child table cascades from
+// users so DeleteUser is one DELETE in one transaction; every foreign key column is indexed, since
+// sqlite scans the child table on a cascade otherwise.
+constexpr std::string_view kV1Initial = R"sql(
+CREATE TABLE api_keys (
+  id          TEXT PRIMARY KEY,
+  workspace   TEXT NOT NULL,
+  scope       INTEGER NOT NULL,
+  hash        TEXT NOT NULL UNIQUE,
+  prefix      TEXT NOT NULL DEFAULT '',
+  name        TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  revoked_at  INTEGER
+);
+CREATE INDEX api_keys_workspace ON api_keys(workspace, created_at);
+
+CREATE TABLE users (
+  uid          INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace    TEXT NOT NULL,
+  user_id      TEXT NOT NULL,
+  email        TEXT NOT NULL DEFAULT '',
+  purpose      TEXT NOT NULL DEFAULT '',
+  traits_json  TEXT NOT NULL DEFAULT '{}',
+  status       TEXT NOT NULL DEFAULT 'active',
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  version      INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (workspace, user_id)
+);
+CREATE INDEX users_email ON users(workspace, email) WHERE email <> '';
+
+CREATE TABLE records (
+  rid           INTEGER PRIMARY KEY AUTOINCREMENT,
+  uid           INTEGER NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+  record_id     TEXT NOT NULL,
+  kind          INTEGER NOT NULL,
+  type          TEXT NOT NULL DEFAULT '',
+  source        TEXT NOT NULL DEFAULT '',
+  title         TEXT NOT NULL DEFAULT '',
+  speaker       TEXT NOT NULL DEFAULT '',
+  session_id    TEXT NOT NULL DEFAULT '',
+  ts            INTEGER NOT NULL,
+  metadata      TEXT NOT NULL DEFAULT '',
+  content       TEXT NOT NULL,
+  content_hash  TEXT,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  UNIQUE (uid, record_id)
+);
+CREATE INDEX records_content_hash ON records(uid, content_hash) WHERE content_hash IS NOT NULL;
+
+CREATE TABLE chunks (
+  uid         INTEGER NOT NULL,
+  record_rid  INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
+  chunk_id    TEXT NOT NULL,
+  n           INTEGER NOT NULL,
+  text        TEXT NOT NULL,
+  kind        INTEGER NOT NULL,
+  type        TEXT NOT NULL DEFAULT '',
+  source      TEXT NOT NULL DEFAULT '',
+  speaker     TEXT NOT NULL DEFAULT '',
+  ts          INTEGER NOT NULL,
+  PRIMARY KEY (uid, chunk_id)
+) WITHOUT ROWID;
+CREATE INDEX chunks_record ON chunks(record_rid, n);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1, "initial: api_keys, users, records, chunks", kV1Initial},
+}};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+Result<int> SchemaVersion(Connection& conn) {
+  Result<std::optional<int64_t>> v = conn.QueryInt("PRAGMA user_version");
+  if (!v.ok()) return v.status();
+  return static_cast<int>(v->value_or(0));
+}
+
+Status Migrate(Connection& conn) { return Migrate(conn, Migrations()); }
+
+Status Migrate(Connection& conn, std::span<const Migration> migrations) {
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  // IMMEDIATE takes the write lock before reading the version, so two processes opening the same
+  // file at once cannot both decide to apply the same migration.
+  ENGRAM_RETURN_IF_ERROR(conn.ExecScript("BEGIN IMMEDIATE"));
+  auto fail = [&conn](Status st) {
+    if (conn.InTransaction()) (void)conn.ExecScript("ROLLBACK");
+    return st;
+  };
+  Result<int> current = SchemaVersion(conn);
+  if (!current.ok()) return fail(current.status());
+  if (*current > latest) {
+    return fail(Status::Internal("sqlite: database schema version " + std::to_string(*current) +
+                                 " is newer than this binary (" + std::to_string(latest) + ")"));
+  }
+  int expected = 1;
+  for (const Migration& m : migrations) {
+    if (m.version != expected++) return fail(Status::Internal("sqlite: migrations out of order"));
+    if (m.version <= *current) continue;
+    Status st = conn.ExecScript(m.sql);
+    if (!st.ok()) {
+      return fail(Status(st.code(), "migration " + std::to_string(m.version) + ": " + st.message()));
+    }
+    // user_version cannot be bound as a parameter; the value is our own integer.
+    st = conn.ExecScript("PRAGMA user_version = " + std::to_string(m.version));
+    if (!st.ok()) return fail(st);
+    ENGRAM_LOG(kInfo, "store", "sqlite schema migrated to version {} ({})", m.version, m.name);
+  }
+  Status st = conn.ExecScript("COMMIT");
+  if (!st.ok()) return fail(st);
+  return Status::Ok();
+}
+
+}  // namespace engram::store::sqlite

@@ -1,0 +1,264 @@
+// Records and chunks: the write policy (dedupe / update_existing) and the per-user reads.
+#include <string>
+
+#include "store/sqlite/sqlite_store_impl.h"
+
+namespace engram::store::sqlite {
+namespace {
+
+using domain::Chunk;
+using domain::Record;
+using domain::RecordWriteResult;
+using domain::WriteOutcome;
+
+constexpr std::string_view kSkipDuplicateId = "duplicate_id";
+constexpr std::string_view kSkipDuplicateContent = "duplicate_content";
+constexpr std::string_view kSkipUnchanged = "unchanged";
+
+// An empty hash means "unknown" (the caller did not compute one): it never equals anything, so
+// records without hashes are never deduplicated against each other by content.
+std::optional<std::string> HashOrNull(const std::string& h) {
+  if (h.empty()) return std::nullopt;
+  return h;
+}
+
+domain::RecordKind KindFromInt(int64_t v) {
+  return v >= 0 && v <= 2 ? static_cast<domain::RecordKind>(v) : domain::RecordKind::kEvent;
+}
+
+struct StoredRecord {
+  int64_t rid = 0;
+  std::string content_hash;
+  domain::RecordKind kind = domain::RecordKind::kEvent;
+  std::string source;
+};
+
+Result<std::optional<StoredRecord>> FindStored(Connection& c, int64_t uid, const std::string& id) {
+  ENGRAM_ASSIGN_OR_RETURN(
+      Query q, c.Prepare("SELECT rid, content_hash, kind, source FROM records "
+                         "WHERE uid = ?1 AND record_id = ?2",
+                         uid, id));
+  ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<StoredRecord>();
+  return std::optional<StoredRecord>(StoredRecord{q.Int(0), q.Text(1), KindFromInt(q.Int(2)), q.Text(3)});
+}
+
+// Chunks carry copies of their record's kind, type, source and timestamp so retrieval never joins;
+// we copy from the record here rather than trust each chunk, so an update refreshes them too. A chunk
+// may name its own speaker (a transcript chunk), else it inherits the record's.
+Status InsertChunks(Connection& c, int64_t uid, int64_t rid, const Record& r) {
+  for (const Chunk& ch : r.chunks) {
+    const std::string id = ch.id.empty() ? r.id + "#" + std::to_string(ch.n) : ch.id;
+    ENGRAM_RETURN_IF_ERROR(c.Exec(
+        "INSERT INTO chunks (uid, record_rid, chunk_id, n, text, kind, type, source, speaker, ts) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        uid, rid, id, ch.n, ch.text, static_cast<int64_t>(r.kind), r.type, r.source,
+        ch.speaker.empty() ? r.speaker : ch.speaker, r.timestamp));
+  }
+  return Status::Ok();
+}
+
+Status InsertRecord(Connection& c, int64_t uid, const Record& r, TimeMs now) {
+  ENGRAM_RETURN_IF_ERROR(c.Exec(
+      "INSERT INTO records (uid, record_id, kind, type, source, title, speaker, session_id, ts, "
+      "metadata, content, content_hash, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+      uid, r.id, static_cast<int64_t>(r.kind), r.type, r.source, r.title, r.speaker, r.session_id,
+      r.timestamp, r.metadata_json, r.content, HashOrNull(r.content_hash), now));
+  return InsertChunks(c, uid, c.LastInsertRowId(), r);
+}
+
+// Replaces what the client may change about a record it already sent; kind, source, session and
+// created_at describe where the record came from and stay as first stored.
+Status ReplaceRecord(Connection& c, int64_t uid, const StoredRecord& stored, const Record& r,
+                     TimeMs now) {
+  ENGRAM_RETURN_IF_ERROR(c.Exec(
+      "UPDATE records SET type = ?1, title = ?2, speaker = ?3, ts = ?4, metadata = ?5, content = ?6, "
+      "content_hash = ?7, updated_at = ?8 WHERE rid = ?9",
+      r.type, r.title, r.speaker, r.timestamp, r.metadata_json, r.content,
+      HashOrNull(r.content_hash), now, stored.rid));
+  ENGRAM_RETURN_IF_ERROR(c.Exec("DELETE FROM chunks WHERE record_rid = ?1", stored.rid));
+  // The chunk copies must agree with the stored record, whose kind and source the update keeps.
+  Record as_stored = r;
+  as_stored.kind = stored.kind;
+  as_stored.source = stored.source;
+  return InsertChunks(c, uid, stored.rid, as_stored);
+}
+
+constexpr std::string_view kSelectRecord =
+    "SELECT rid, record_id, kind, type, source, title, speaker, session_id, ts, metadata, content, "
+    "content_hash, created_at, updated_at FROM records ";
+
+Record ReadRecord(const Query& q) {
+  Record r;
+  r.id = q.Text(1);
+  r.kind = KindFromInt(q.Int(2));
+  r.type = q.Text(3);
+  r.source = q.Text(4);
+  r.title = q.Text(5);
+  r.speaker = q.Text(6);
+  r.session_id = q.Text(7);
+  r.timestamp = q.Int(8);
+  r.metadata_json = q.Text(9);
+  r.content = q.Text(10);
+  r.content_hash = q.Text(11);
+  r.created_at = q.Int(12);
+  r.updated_at = q.Int(13);
+  return r;
+}
+
+constexpr std::string_view kSelectChunk =
+    "SELECT c.chunk_id, r.record_id, c.n, c.text, c.kind, c.type, c.source, c.speaker, c.ts "
+    "FROM chunks c JOIN records r ON r.rid = c.record_rid ";
+
+Chunk ReadChunk(const Query& q) {
+  Chunk ch;
+  ch.id = q.Text(0);
+  ch.record_id = q.Text(1);
+  ch.n = static_cast<int>(q.Int(2));
+  ch.text = q.Text(3);
+  ch.kind = KindFromInt(q.Int(4));
+  ch.type = q.Text(5);
+  ch.source = q.Text(6);
+  ch.speaker = q.Text(7);
+  ch.timestamp = q.Int(8);
+  return ch;
+}
+
+}  // namespace
+
+Result<WriteBatchResult> SqliteStore::WriteRecords(const WriteBatch& batch) {
+  for (const Record& r : batch.records) {
+    if (r.id.empty()) return Status::InvalidArgument("record without an id");
+  }
+  WriteBatchResult out;
+  Status st = RunWrite(Op::kWriteRecords, [&](Connection& c) -> Status {
+    out = WriteBatchResult{};
+    const TimeMs now = clock_->NowMs();
+    ENGRAM_ASSIGN_OR_RETURN(
+        std::optional<int64_t> version,
+        c.QueryInt("SELECT version FROM users WHERE uid = ?1 AND workspace = ?2", batch.uid,
+                   batch.workspace));
+    if (!version) return Status::NotFound("user not found");
+
+    // Records are applied one by one inside the transaction, so "already stored" includes the
+    // earlier records of this batch: in-batch duplicates follow the same rules as stored ones.
+    bool changed = false;
+    out.results.reserve(batch.records.size());
+    for (const Record& r : batch.records) {
+      RecordWriteResult res;
+      res.record_id = r.id;
+      res.kind = r.kind;
+      ENGRAM_ASSIGN_OR_RETURN(std::optional<StoredRecord> stored, FindStored(c, batch.uid, r.id));
+      if (stored) {
+        if (!batch.policy.update_existing) {
+          res.outcome = WriteOutcome::kSkipped;
+          res.skip_reason = kSkipDuplicateId;
+        } else if (!r.content_hash.empty() && stored->content_hash == r.content_hash) {
+          res.outcome = WriteOutcome::kSkipped;
+          res.skip_reason = kSkipUnchanged;
+        } else {
+          ENGRAM_RETURN_IF_ERROR(ReplaceRecord(c, batch.uid, *stored, r, now));
+          res.outcome = WriteOutcome::kUpdated;
+          changed = true;
+        }
+      } else {
+        std::optional<int64_t> same_content;
+        if (batch.policy.dedupe && !r.content_hash.empty()) {
+          ENGRAM_ASSIGN_OR_RETURN(
+              same_content,
+              c.QueryInt("SELECT 1 FROM records WHERE uid = ?1 AND content_hash = ?2 LIMIT 1",
+                         batch.uid, r.content_hash));
+        }
+        if (same_content) {
+          res.outcome = WriteOutcome::kSkipped;
+          res.skip_reason = kSkipDuplicateContent;
+        } else {
+          ENGRAM_RETURN_IF_ERROR(InsertRecord(c, batch.uid, r, now));
+          res.outcome = WriteOutcome::kInserted;
+          changed = true;
+        }
+      }
+      out.results.push_back(std::move(res));
+    }
+    if (changed) {
+      // New content changes what retrieval and the summary see: readers holding a cached index
+      // compare this version to know they are stale.
+      *version += 1;
+      ENGRAM_RETURN_IF_ERROR(c.Exec("UPDATE users SET version = ?1, updated_at = ?2 WHERE uid = ?3",
+                                    *version, now, batch.uid));
+    }
+    out.user_version = *version;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::optional<Record>> SqliteStore::GetRecord(const std::string& workspace, int64_t uid,
+                                                     const std::string& record_id) {
+  std::optional<Record> record;
+  Status st = RunRead(Op::kGetRecord, [&](Connection& c) -> Status {
+    ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
+    if (!mine) return Status::Ok();
+    int64_t rid = 0;
+    {
+      ENGRAM_ASSIGN_OR_RETURN(
+          Query q, c.Prepare(std::string(kSelectRecord) + "WHERE uid = ?1 AND record_id = ?2", uid,
+                             record_id));
+      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) return Status::Ok();
+      rid = q.Int(0);
+      record = ReadRecord(q);
+    }
+    ENGRAM_ASSIGN_OR_RETURN(
+        Query q, c.Prepare(std::string(kSelectChunk) + "WHERE c.record_rid = ?1 ORDER BY c.n", rid));
+    while (true) {
+      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      record->chunks.push_back(ReadChunk(q));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return record;
+}
+
+Result<std::vector<Record>> SqliteStore::ListRecords(const std::string& workspace, int64_t uid) {
+  std::vector<Record> records;
+  Status st = RunRead(Op::kListRecords, [&](Connection& c) -> Status {
+    ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
+    if (!mine) return Status::Ok();
+    ENGRAM_ASSIGN_OR_RETURN(
+        Query q, c.Prepare(std::string(kSelectRecord) + "WHERE uid = ?1 ORDER BY rid", uid));
+    while (true) {
+      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      records.push_back(ReadRecord(q));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return records;
+}
+
+Result<std::vector<Chunk>> SqliteStore::ListChunks(const std::string& workspace, int64_t uid) {
+  std::vector<Chunk> chunks;
+  Status st = RunRead(Op::kListChunks, [&](Connection& c) -> Status {
+    ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
+    if (!mine) return Status::Ok();
+    ENGRAM_ASSIGN_OR_RETURN(
+        Query q, c.Prepare(std::string(kSelectChunk) + "WHERE c.uid = ?1 ORDER BY c.record_rid, c.n",
+                           uid));
+    while (true) {
+      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      chunks.push_back(ReadChunk(q));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return chunks;
+}
+
+}  // namespace engram::store::sqlite

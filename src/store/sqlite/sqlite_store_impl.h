@@ -1,0 +1,94 @@
+// SqliteStore: the Store implementation behind OpenSqliteStore (internal to the backend).
+//
+// Method bodies are split by concept: sqlite_store.cc (open, lifecycle, keys), sqlite_users.cc,
+// sqlite_records.cc. Later features (memories, jobs) add their methods the same way, writing through
+// RunWrite() (group commit) and reading through RunRead() (pooled read-only connection, one read
+// transaction, so a multi-statement read sees one snapshot).
+// Thread-safety: thread-safe, as Store requires.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "common/metrics.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/read_pool.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/write_queue.h"
+
+namespace engram::store::sqlite {
+
+// Operation labels of engram_store_write_seconds / engram_store_read_seconds.
+enum class Op {
+  kPing,
+  kStats,
+  kCreateApiKey,
+  kFindApiKey,
+  kListApiKeys,
+  kRevokeApiKey,
+  kCountApiKeys,
+  kRegisterUser,
+  kGetUser,
+  kCountRecords,
+  kDeleteUser,
+  kWriteRecords,
+  kGetRecord,
+  kListRecords,
+  kListChunks,
+  kCount,  // number of ops, not an op
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const SqliteOptions& options, std::unique_ptr<WriteQueue> writer,
+              std::unique_ptr<ReadPool> readers);
+  ~SqliteStore() override;
+
+  Status Close() override;
+  Status Ping() override;
+  Result<StoreStats> Stats() override;
+
+  Status CreateApiKey(const domain::ApiKey& key) override;
+  Result<std::optional<domain::ApiKey>> FindApiKeyByHash(const std::string& hash) override;
+  Result<std::vector<domain::ApiKey>> ListApiKeys(const std::string& workspace) override;
+  Status RevokeApiKey(const std::string& workspace, const std::string& key_id) override;
+  Result<int64_t> CountActiveApiKeys() override;
+
+  Result<domain::RegisterResult> RegisterUser(const domain::RegisterSpec& spec) override;
+  Result<std::optional<domain::User>> GetUser(const std::string& workspace,
+                                              const std::string& user_id) override;
+  Result<domain::RecordCounts> CountRecords(const std::string& workspace, int64_t uid) override;
+  Result<bool> DeleteUser(const std::string& workspace, const std::string& user_id) override;
+
+  Result<WriteBatchResult> WriteRecords(const WriteBatch& batch) override;
+  Result<std::optional<domain::Record>> GetRecord(const std::string& workspace, int64_t uid,
+                                                  const std::string& record_id) override;
+  Result<std::vector<domain::Record>> ListRecords(const std::string& workspace, int64_t uid) override;
+  Result<std::vector<domain::Chunk>> ListChunks(const std::string& workspace, int64_t uid) override;
+
+  // Group-committed write; see WriteQueue for the closure contract (outputs reset on entry).
+  [[nodiscard]] Status RunWrite(Op op, const std::function<Status(Connection&)>& fn);
+  // One read transaction on a pooled read-only connection.
+  [[nodiscard]] Status RunRead(Op op, const std::function<Status(Connection&)>& fn);
+
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  const Clock* clock_;
+  std::unique_ptr<WriteQueue> writer_;
+  std::unique_ptr<ReadPool> readers_;
+  std::atomic<bool> closed_{false};
+  std::mutex close_mu_;
+  std::array<Histogram*, static_cast<size_t>(Op::kCount)> write_seconds_{};  // null without metrics
+  std::array<Histogram*, static_cast<size_t>(Op::kCount)> read_seconds_{};
+};
+
+// True when `uid` is a user of `workspace`: every uid-addressed call checks this, so a uid from one
+// workspace can never reach another workspace's rows.
+[[nodiscard]] Result<bool> UserInWorkspace(Connection& conn, const std::string& workspace,
+                                           int64_t uid);
+
+}  // namespace engram::store::sqlite

@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   const int batch = std::stoi(Arg(argc, argv, "--batch", "100"));
   const std::string sync = Arg(argc, argv, "--sync", "full");
 
-  EngramdProcess server({"--api-keys", kKey, "--rate-limit-other", "0", "--sync", sync, "--log-level", "warn"});
+  EngramdProcess server({"--api-keys", kKey, "--rate-limit-other", "0", "--sync", sync});
   if (auto st = server.Start(); !st.ok()) {
     std::fprintf(stderr, "cannot start engramd: %s\n", st.ToString().c_str());
     return 1;

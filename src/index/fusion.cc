@@ -6,25 +6,6 @@
 
 namespace engram::index {
 
-double CalibrateBm25(double score, double self_score, double k) {
-  if (!(score > 0) || !(self_score > 0)) return 0.0;
-  return score / (score + k * self_score);
-}
-
-double CalibrateCosine(double cosine, double lo, double hi) {
-  if (std::isnan(cosine)) return 0.0;
-  if (!(hi > lo)) return cosine >= lo ? 1.0 : 0.0;
-  return std::clamp((cosine - lo) / (hi - lo), 0.0, 1.0);
-}
-
-double FuseWeighted(double lexical, std::optional<double> vector, double alpha) {
-  if (!vector) return lexical;
-  const double a = std::clamp(alpha, 0.0, 1.0);
-  return a * *vector + (1.0 - a) * lexical;
-}
-
-double RrfTerm(uint32_t rank, double weight, double k) { return rank == 0 ? 0.0 : weight / (k + rank); }
-
 std::vector<std::pair<uint32_t, double>> ReciprocalRankFusion(std::span<const RankedList> lists, double k) {
   std::unordered_map<uint32_t, double> acc;
   for (const RankedList& list : lists) {
@@ -49,11 +30,6 @@ double RecencyDecay(TimeMs now, TimeMs timestamp, double half_life_days) {
   if (!(half_life_days > 0) || timestamp >= now) return 1.0;
   const double age_days = static_cast<double>(now - timestamp) / 86'400'000.0;
   return std::exp2(-age_days / half_life_days);
-}
-
-double ApplyRecency(double score, double decay, double weight) {
-  const double w = std::clamp(weight, 0.0, 1.0);
-  return score * (1.0 - w + w * decay);
 }
 
 }  // namespace engram::index

@@ -28,6 +28,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -60,12 +62,25 @@ struct RecencyParams {
   double weight = 0;            // 0 = recency off; 1 = score fully multiplied by the decay
 };
 
+// Inline: the search loop evaluates these for every candidate chunk.
+
 // s / (s + k * self); 0 when s <= 0 or self <= 0.
-double CalibrateBm25(double score, double self_score, double k = 0.5);
-// clamp((cosine - lo) / (hi - lo), 0, 1); hi <= lo is treated as a step at lo.
-double CalibrateCosine(double cosine, double lo = 0.0, double hi = 1.0);
+inline double CalibrateBm25(double score, double self_score, double k = 0.5) {
+  if (!(score > 0) || !(self_score > 0)) return 0.0;
+  return score / (score + k * self_score);
+}
+// clamp((cosine - lo) / (hi - lo), 0, 1); hi <= lo is treated as a step at lo; NaN -> 0.
+inline double CalibrateCosine(double cosine, double lo = 0.0, double hi = 1.0) {
+  if (std::isnan(cosine)) return 0.0;
+  if (!(hi > lo)) return cosine >= lo ? 1.0 : 0.0;
+  return std::clamp((cosine - lo) / (hi - lo), 0.0, 1.0);
+}
 // alpha * vector + (1 - alpha) * lexical, or lexical alone when vector is absent. alpha clamped to [0, 1].
-double FuseWeighted(double lexical, std::optional<double> vector, double alpha);
+inline double FuseWeighted(double lexical, std::optional<double> vector, double alpha) {
+  if (!vector) return lexical;
+  const double a = std::clamp(alpha, 0.0, 1.0);
+  return a * *vector + (1.0 - a) * lexical;
+}
 
 // One ranked list for RRF: ids best first, and the list's weight.
 struct RankedList {
@@ -79,11 +94,16 @@ std::vector<std::pair<uint32_t, double>> ReciprocalRankFusion(std::span<const Ra
 // An RRF score over the best possible (rank 1 in every list): sum(weights) / (k + 1). In [0, 1].
 double RrfNormalized(double rrf_score, std::span<const double> list_weights, double k = 60.0);
 // The RRF contribution of one list: weight / (k + rank); 0 when rank == 0 (absent).
-double RrfTerm(uint32_t rank, double weight, double k = 60.0);
+inline double RrfTerm(uint32_t rank, double weight, double k = 60.0) {
+  return rank == 0 ? 0.0 : weight / (k + rank);
+}
 
 // 0.5 ^ (age / half_life). 1 when timestamp >= now or half_life_days <= 0.
 double RecencyDecay(TimeMs now, TimeMs timestamp, double half_life_days);
 // score * (1 - weight + weight * decay); weight clamped to [0, 1].
-double ApplyRecency(double score, double decay, double weight);
+inline double ApplyRecency(double score, double decay, double weight) {
+  const double w = std::clamp(weight, 0.0, 1.0);
+  return score * (1.0 - w + w * decay);
+}
 
 }  // namespace engram::index

@@ -6,15 +6,17 @@
 namespace engram::index {
 
 void LexicalScores::Reset(size_t ordinals) {
-  for (uint32_t d : touched_) {
-    score_[d] = 0;
-    matched_[d] = 0;
+  for (size_t i = 0; i < n_touched_; ++i) {
+    score_[touched_[i]] = 0;
+    matched_[touched_[i]] = 0;
   }
-  touched_.clear();
+  n_touched_ = 0;
   if (score_.size() < ordinals) {
     score_.resize(ordinals, 0.f);
     matched_.resize(ordinals, 0);
   }
+  // One spare slot: the scoring loop writes a candidate before deciding whether to keep it.
+  if (touched_.size() < score_.size() + 1) touched_.resize(score_.size() + 1);
   self_score_ = max_score_ = 0;
   query_terms_ = known_terms_ = 0;
 }
@@ -130,14 +132,22 @@ void InvertedIndex::Score(std::span<const WeightedTerm> query, LexicalScores& ou
     if (df == 0) continue;  // a live document uses the term, so avg > 0 below
     ++out.known_terms_;
     const float wi = static_cast<float>(wt.weight * idf) * k1p1;
+    // Raw pointers: the compiler cannot prove the vectors' buffers do not alias each other, and
+    // would reload them after every store. touched_ has room for every ordinal (Reset).
+    float* __restrict score = out.score_.data();
+    uint16_t* __restrict matched = out.matched_.data();
+    uint32_t* __restrict touched = out.touched_.data();
+    const uint32_t* __restrict len = doc_len_.data();
+    size_t n_touched = out.n_touched_;
     for (const Posting& p : postings_[id]) {
       const uint32_t d = p.doc;
       const float tf = p.tf;
-      const float s = wi * tf / (tf + c0 + c1 * static_cast<float>(doc_len_[d]));
-      if (out.matched_[d] == 0) out.touched_.push_back(d);
-      out.score_[d] += s;
-      ++out.matched_[d];
+      touched[n_touched] = d;
+      n_touched += matched[d] == 0;  // branch-free append of first touches
+      score[d] += wi * tf / (tf + c0 + c1 * static_cast<float>(len[d]));
+      ++matched[d];
     }
+    out.n_touched_ = n_touched;
   }
 }
 
@@ -147,7 +157,7 @@ std::vector<ScoredDoc> InvertedIndex::TopK(std::span<const WeightedTerm> query, 
   Score(query, scores);
   TopKCollector top(k);
   for (uint32_t d : scores.touched()) {
-    if (!live_[d] || !filter(d)) continue;
+    if (!live_[d] || (filter && !filter(d))) continue;
     top.Push({d, scores.score(d), scores.matched(d)});
   }
   return top.Take();

@@ -41,7 +41,7 @@ class LexicalScores {
   // Distinct query terms found in the document (coverage).
   uint16_t matched(uint32_t ordinal) const { return ordinal < matched_.size() ? matched_[ordinal] : 0; }
   // Ordinals with at least one matched term, in no particular order; may include removed documents.
-  std::span<const uint32_t> touched() const { return touched_; }
+  std::span<const uint32_t> touched() const { return {touched_.data(), n_touched_}; }
   // Bm25SelfScore of the query against the index: the calibration reference (fusion.h).
   double self_score() const { return self_score_; }
   // Upper bound of any document's score for this query (Bm25MaxScore).
@@ -56,7 +56,8 @@ class LexicalScores {
 
   std::vector<float> score_;
   std::vector<uint16_t> matched_;
-  std::vector<uint32_t> touched_;
+  std::vector<uint32_t> touched_;  // sized to the ordinals; the first n_touched_ are valid
+  size_t n_touched_ = 0;
   double self_score_ = 0;
   double max_score_ = 0;
   uint32_t query_terms_ = 0;

@@ -51,6 +51,9 @@ class TopKCollector {
  public:
   explicit TopKCollector(size_t k) : k_(k) { heap_.reserve(k); }
 
+  // Cheap rejection of documents that cannot enter, the common case once the heap is full.
+  bool WouldKeep(float score) const { return heap_.size() < k_ || score >= heap_.front().score; }
+
   void Push(const ScoredDoc& d) {
     if (k_ == 0) return;
     if (heap_.size() < k_) {

@@ -222,7 +222,7 @@ std::vector<Hit> UserIndex::Search(const SearchRequest& req) const {
   TopKCollector top(req.k);
   auto consider = [&](uint32_t d) {
     const Eval e = evaluate(d);
-    if (e.score > 0 && e.score >= req.min_score) top.Push({d, e.score, e.matched});
+    if (e.score > 0 && e.score >= req.min_score && top.WouldKeep(e.score)) top.Push({d, e.score, e.matched});
   };
 
   if (rrf) {

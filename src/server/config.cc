@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 namespace engram::server {
@@ -37,9 +39,12 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   Config c;
   CLI::App app{"engramd: self-hosted memory and personalization server for AI agents"};
   app.set_config("--config", "", "Config file with `key = value` lines (keys as the long flag names)");
-  app.get_config_ptr()->envname("ENGRAM_CONFIG");
+  // CLI11 lets a config-file value beat an environment variable; we want flag > env > file, so the
+  // environment is folded into the command line (for flags not given there) before parsing.
+  std::vector<std::pair<std::string, std::string>> env_flags;  // (flag, env var)
   auto opt = [&](const char* name, auto& field, const char* env, const char* help) {
-    return app.add_option(name, field, help)->envname(env)->capture_default_str();
+    env_flags.emplace_back(name, env);
+    return app.add_option(name, field, std::string(help) + " [env " + env + "]")->capture_default_str();
   };
   opt("--listen", c.listen, "ENGRAM_LISTEN", "Address to listen on, HOST:PORT (port 0: any free port)");
   opt("--port-file", c.port_file, "ENGRAM_PORT_FILE", "Write the bound port to this file once accepting");
@@ -68,8 +73,24 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
       ->check(CLI::IsMember({"full", "normal"}));
   opt("--default-workspace", c.default_workspace, "ENGRAM_DEFAULT_WORKSPACE",
       "Workspace of --api-keys and of the first admin key");
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto given = [&](const std::string& flag) {
+    for (const auto& a : args) {
+      if (a == flag || a.rfind(flag + "=", 0) == 0) return true;
+    }
+    return false;
+  };
+  env_flags.emplace_back("--config", "ENGRAM_CONFIG");
+  for (const auto& [flag, env] : env_flags) {
+    const char* value = std::getenv(env.c_str());
+    if (value && *value && !given(flag)) {
+      args.push_back(flag);
+      args.push_back(value);
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     std::cout << app.help();
     *exit_now = true;

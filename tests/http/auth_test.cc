@@ -156,7 +156,8 @@ TEST_F(AuthTest, ManyConcurrentKeepAliveConnections) {
       for (int j = 0; j < 3; ++j) {
         auto r = api.Post("/ingest", {{"user_id", "concurrent-user"},
                                       {"events", {{{"event_id", "c" + std::to_string(i) + "-" + std::to_string(j)},
-                                                   {"content", "concurrent event"}}}}});
+                                                   {"content", "concurrent event " + std::to_string(i) + "/" + std::to_string(j)}}}}});
+        if (r.status != 200) ADD_FAILURE() << "client " << i << ": " << r.status << " " << r.body;
         all = all && r.status == 200;
       }
       if (all) ++ok;

@@ -81,7 +81,8 @@ struct HttpServerOptions {
   uint16_t port = 8420;                              // 0 = ephemeral; see HttpServer::bound_port()
   int io_threads = 1;
   size_t max_body_bytes = 8 << 20;                   // larger bodies get 413 PAYLOAD_TOO_LARGE
-  std::chrono::milliseconds read_timeout{30000};     // per request, from its first byte to its end
+  // Per request, from its first byte to its end; also how long a new connection may stay silent.
+  std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds write_timeout{30000};    // per write of a response or chunk batch
   std::chrono::milliseconds idle_timeout{60000};     // keep-alive connection waiting for a request
   size_t max_connections = 10000;                    // beyond this, new connections get 503 and close

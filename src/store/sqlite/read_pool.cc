@@ -21,6 +21,7 @@ Result<std::unique_ptr<ReadPool>> ReadPool::Open(const std::string& path, int si
     if (!conn.ok()) return conn.status();
     // query_only is a second guard: a bug that sends a write here fails instead of racing the writer.
     ENGRAM_RETURN_IF_ERROR((*conn)->ExecScript("PRAGMA query_only = ON"));
+    ENGRAM_RETURN_IF_ERROR((*conn)->ExecScript("PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456"));
     pool->free_.push_back(conn->get());
     pool->all_.push_back(std::move(conn).value());
   }

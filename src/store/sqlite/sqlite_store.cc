@@ -44,6 +44,12 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   ENGRAM_RETURN_IF_ERROR(w.ExecScript("PRAGMA foreign_keys = ON"));
   // After a large batch the WAL file would otherwise keep its peak size on disk forever.
   ENGRAM_RETURN_IF_ERROR(w.ExecScript("PRAGMA journal_size_limit = 67108864"));
+  // Checkpoints run on a background thread (checkpointer.h), not inside a client's COMMIT.
+  ENGRAM_RETURN_IF_ERROR(w.ExecScript("PRAGMA wal_autocheckpoint = 0"));
+  // A larger page cache and memory-mapped reads keep the B-tree pages the writer touches on every
+  // ingest (unique-id and content-hash indexes) out of pread() system calls.
+  ENGRAM_RETURN_IF_ERROR(w.ExecScript("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; "
+                                      "PRAGMA temp_store = MEMORY"));
   ENGRAM_RETURN_IF_ERROR(sqlite::Migrate(w));
 
   // Readers open after the migration so they never see a half-created schema.
@@ -51,10 +57,15 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
       sqlite::ReadPool::Open(options.path, options.read_connections, options.busy_timeout_ms);
   if (!readers.ok()) return readers.status();
 
+  Result<std::unique_ptr<sqlite::Checkpointer>> checkpointer =
+      sqlite::Checkpointer::Start(options.path, std::chrono::milliseconds(200));
+  if (!checkpointer.ok()) return checkpointer.status();
+
   auto queue = std::make_unique<sqlite::WriteQueue>(std::move(writer).value(),
                                                     sqlite::WriteQueue::Options{.metrics = options.metrics});
   std::unique_ptr<Store> store = std::make_unique<sqlite::SqliteStore>(options, std::move(queue),
-                                                                       std::move(readers).value());
+                                                                       std::move(readers).value(),
+                                                                       std::move(checkpointer).value());
   return store;
 }
 
@@ -110,10 +121,11 @@ domain::ApiKey ReadKey(const Query& q) {
 }  // namespace
 
 SqliteStore::SqliteStore(const SqliteOptions& options, std::unique_ptr<WriteQueue> writer,
-                         std::unique_ptr<ReadPool> readers)
+                         std::unique_ptr<ReadPool> readers, std::unique_ptr<Checkpointer> checkpointer)
     : clock_(options.clock != nullptr ? options.clock : SystemClock::Default()),
       writer_(std::move(writer)),
-      readers_(std::move(readers)) {
+      readers_(std::move(readers)),
+      checkpointer_(std::move(checkpointer)) {
   if (options.metrics == nullptr) return;
   for (size_t i = 0; i < static_cast<size_t>(Op::kCount); ++i) {
     const Op op = static_cast<Op>(i);
@@ -136,6 +148,7 @@ Status SqliteStore::Close() {
   // Drain writes first (they were acknowledged to nobody yet), then wait out the readers, then close
   // the write connection last so its close can checkpoint the WAL into the main file.
   writer_->Stop();
+  checkpointer_->Stop();
   readers_->Close();
   writer_->Close();
   return Status::Ok();

@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "common/metrics.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/read_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -44,7 +45,7 @@ enum class Op {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const SqliteOptions& options, std::unique_ptr<WriteQueue> writer,
-              std::unique_ptr<ReadPool> readers);
+              std::unique_ptr<ReadPool> readers, std::unique_ptr<Checkpointer> checkpointer);
   ~SqliteStore() override;
 
   Status Close() override;
@@ -80,6 +81,7 @@ class SqliteStore final : public Store {
   const Clock* clock_;
   std::unique_ptr<WriteQueue> writer_;
   std::unique_ptr<ReadPool> readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::atomic<bool> closed_{false};
   std::mutex close_mu_;
   std::array<Histogram*, static_cast<size_t>(Op::kCount)> write_seconds_{};  // null without metrics

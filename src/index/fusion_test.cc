@@ -1,0 +1,108 @@
+#include "index/fusion.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+namespace engram::index {
+namespace {
+
+TEST(FusionTest, CalibrateBm25Table) {
+  struct Case {
+    double s, self, k, want;
+  } cases[] = {
+      {0.0, 5.0, 0.5, 0.0},
+      {5.0, 5.0, 0.5, 2.0 / 3.0},  // says what the query says
+      {2.5, 5.0, 0.5, 0.5},        // half the query's IDF mass
+      {1.0, 5.0, 0.5, 1.0 / 3.5},  // a fifth
+      {10.0, 5.0, 0.5, 0.8},       // repeated / short: above, never 1
+      {5.0, 0.0, 0.5, 0.0},        // query with no terms
+      {5.0, 5.0, 1.0, 0.5},
+      {-1.0, 5.0, 0.5, 0.0},
+  };
+  for (const auto& c : cases) EXPECT_NEAR(CalibrateBm25(c.s, c.self, c.k), c.want, 1e-12) << c.s << " " << c.self;
+}
+
+TEST(FusionTest, CalibrateCosineTable) {
+  struct Case {
+    double cos, lo, hi, want;
+  } cases[] = {
+      {0.5, 0.0, 1.0, 0.5},  {-0.2, 0.0, 1.0, 0.0}, {1.3, 0.0, 1.0, 1.0},
+      {0.6, 0.2, 0.8, 2.0 / 3.0}, {NAN, 0.0, 1.0, 0.0}, {0.5, 0.5, 0.5, 1.0}, {0.4, 0.5, 0.5, 0.0},
+  };
+  for (const auto& c : cases) EXPECT_NEAR(CalibrateCosine(c.cos, c.lo, c.hi), c.want, 1e-12) << c.cos;
+}
+
+TEST(FusionTest, FuseWeightedTable) {
+  struct Case {
+    double lexical;
+    std::optional<double> vec;
+    double alpha, want;
+  } cases[] = {
+      {0.5, 0.9, 0.6, 0.74},
+      {0.5, std::nullopt, 0.6, 0.5},  // no vector: lexical alone, same scale
+      {0.5, 0.9, 1.5, 0.9},           // alpha clamped to 1
+      {0.4, 0.2, 0.0, 0.4},
+      {0.0, 0.7, 0.6, 0.42},
+  };
+  for (const auto& c : cases) EXPECT_NEAR(FuseWeighted(c.lexical, c.vec, c.alpha), c.want, 1e-12);
+}
+
+TEST(FusionTest, ReciprocalRankFusion) {
+  const std::vector<uint32_t> a = {1, 2, 3}, b = {3, 1};
+  {
+    const RankedList lists[] = {{a, 1.0}, {b, 1.0}};
+    const auto out = ReciprocalRankFusion(lists);
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[0].first, 1u);
+    EXPECT_NEAR(out[0].second, 1.0 / 61 + 1.0 / 62, 1e-15);
+    EXPECT_EQ(out[1].first, 3u);
+    EXPECT_NEAR(out[1].second, 1.0 / 63 + 1.0 / 61, 1e-15);
+    EXPECT_EQ(out[2].first, 2u);
+    EXPECT_NEAR(out[2].second, 1.0 / 62, 1e-15);
+    const double weights[] = {1.0, 1.0};
+    EXPECT_NEAR(RrfNormalized(out[0].second, weights), (1.0 / 61 + 1.0 / 62) / (2.0 / 61), 1e-12);
+    EXPECT_NEAR(RrfNormalized(2.0 / 61, weights), 1.0, 1e-12);
+  }
+  {
+    const RankedList lists[] = {{a, 1.0}, {b, 2.0}};  // the second list counts double
+    const auto out = ReciprocalRankFusion(lists);
+    EXPECT_EQ(out[0].first, 3u);  // 1/63 + 2/61 > 1/61 + 2/62
+    EXPECT_EQ(out[1].first, 1u);
+  }
+  {
+    const std::vector<uint32_t> x = {7}, y = {5};
+    const RankedList lists[] = {{x, 1.0}, {y, 1.0}};
+    const auto out = ReciprocalRankFusion(lists);
+    EXPECT_EQ(out[0].first, 5u);  // tie: lower id first
+    EXPECT_EQ(out[1].first, 7u);
+  }
+  EXPECT_EQ(RrfTerm(0, 1.0), 0.0);
+  EXPECT_NEAR(RrfTerm(1, 2.0, 10), 2.0 / 11, 1e-15);
+}
+
+TEST(FusionTest, RecencyDecayTable) {
+  constexpr TimeMs kDay = 86'400'000;
+  const TimeMs now = 100 * kDay;
+  struct Case {
+    TimeMs ts;
+    double half_life, want;
+  } cases[] = {
+      {now - 30 * kDay, 30, 0.5},  {now - 60 * kDay, 30, 0.25}, {now - 15 * kDay, 30, std::sqrt(0.5)},
+      {now, 30, 1.0},              {now + kDay, 30, 1.0},       {now - 60 * kDay, 0, 1.0},
+  };
+  for (const auto& c : cases) EXPECT_NEAR(RecencyDecay(now, c.ts, c.half_life), c.want, 1e-12) << c.ts;
+}
+
+TEST(FusionTest, ApplyRecencyTable) {
+  struct Case {
+    double score, decay, weight, want;
+  } cases[] = {
+      {0.8, 0.5, 0.5, 0.6}, {0.8, 0.5, 0.0, 0.8}, {0.8, 0.5, 1.0, 0.4}, {0.8, 0.5, 2.0, 0.4}, {0.8, 1.0, 0.7, 0.8},
+  };
+  for (const auto& c : cases) EXPECT_NEAR(ApplyRecency(c.score, c.decay, c.weight), c.want, 1e-12);
+}
+
+}  // namespace
+}  // namespace engram::index

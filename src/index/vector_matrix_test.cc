@@ -1,0 +1,176 @@
+#include "index/vector_matrix.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "index/vector_kernels.h"
+
+namespace engram::index {
+namespace {
+
+std::vector<float> RandomVector(std::mt19937& rng, size_t dim) {
+  std::normal_distribution<float> dist(0.f, 1.f);
+  std::vector<float> v(dim);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    dot += static_cast<double>(a[i]) * b[i];
+    na += static_cast<double>(a[i]) * a[i];
+    nb += static_cast<double>(b[i]) * b[i];
+  }
+  return dot / std::sqrt(na * nb);
+}
+
+TEST(VectorKernelsTest, DispatchedMatchesScalar) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(-127, 127);
+  for (size_t n : {0, 1, 7, 8, 31, 32, 33, 100, 384, 385}) {
+    const auto a = RandomVector(rng, n), b = RandomVector(rng, n);
+    EXPECT_NEAR(kernels::DotF32(a.data(), b.data(), n), kernels::scalar::DotF32(a.data(), b.data(), n), 1e-3)
+        << n;
+    std::vector<int8_t> qa(n), qb(n);
+    for (size_t i = 0; i < n; ++i) {
+      qa[i] = static_cast<int8_t>(byte(rng));
+      qb[i] = static_cast<int8_t>(byte(rng));
+    }
+    if (n > 0) qa[0] = -127, qb[0] = -127;  // extremes must not saturate
+    EXPECT_EQ(kernels::DotI8(qa.data(), qb.data(), n), kernels::scalar::DotI8(qa.data(), qb.data(), n)) << n;
+  }
+  // The test machine has AVX2; report which path ran either way.
+  RecordProperty("avx2", kernels::UsingAvx2() ? "yes" : "no");
+}
+
+TEST(VectorMatrixTest, DimensionAndValidation) {
+  VectorMatrix m;
+  EXPECT_TRUE(m.Append({}).ok());  // row 0, no vector, dimension still unknown
+  EXPECT_EQ(m.dim(), 0u);
+  const std::vector<float> v3 = {3, 0, 4};
+  EXPECT_TRUE(m.Append(v3).ok());  // row 1 fixes dim = 3
+  EXPECT_EQ(m.dim(), 3u);
+  EXPECT_EQ(m.rows(), 2u);
+  EXPECT_FALSE(m.HasVector(0));
+  EXPECT_TRUE(m.HasVector(1));
+  const auto row = m.Row(1);
+  ASSERT_EQ(row.size(), 3u);
+  EXPECT_FLOAT_EQ(row[0], 0.6f);  // normalized on insert
+  EXPECT_FLOAT_EQ(row[2], 0.8f);
+
+  const std::vector<float> v2 = {1, 2};
+  EXPECT_FALSE(m.Check(v2).ok());
+  EXPECT_FALSE(m.Append(v2).ok());  // row 2 still appended, without a vector
+  EXPECT_EQ(m.rows(), 3u);
+  EXPECT_FALSE(m.HasVector(2));
+  const std::vector<float> zero = {0, 0, 0}, nan = {NAN, 1, 1};
+  EXPECT_FALSE(m.Check(zero).ok());
+  EXPECT_FALSE(m.Check(nan).ok());
+  EXPECT_EQ(m.Set(9, v3).code(), StatusCode::kNotFound);
+
+  EXPECT_TRUE(m.Set(0, v3).ok());
+  EXPECT_EQ(m.vector_count(), 2u);
+  m.Clear(1);
+  EXPECT_FALSE(m.HasVector(1));
+  EXPECT_EQ(m.vector_count(), 1u);
+
+  std::vector<float> out(3, -1.f);
+  EXPECT_FALSE(m.Scores(v2, out));
+  EXPECT_TRUE(m.Scores(v3, out));
+  EXPECT_NEAR(out[0], 1.0, 1e-6);
+  EXPECT_EQ(out[1], 0.f);  // cleared rows score 0
+}
+
+class VectorTopKTest : public ::testing::TestWithParam<VectorStorage> {};
+
+TEST_P(VectorTopKTest, MatchesBruteForce) {
+  std::mt19937 rng(42);
+  constexpr size_t kDim = 384, kRows = 600;
+  VectorMatrix m(GetParam());
+  std::vector<std::vector<float>> data;
+  for (size_t r = 0; r < kRows; ++r) {
+    if (r % 10 == 3) {  // some chunks are not embedded yet
+      ASSERT_TRUE(m.Append({}).ok());
+      data.emplace_back();
+      continue;
+    }
+    data.push_back(RandomVector(rng, kDim));
+    ASSERT_TRUE(m.Append(data.back()).ok());
+  }
+  const auto query = RandomVector(rng, kDim);
+  auto even = [](uint32_t r) { return r % 2 == 0; };
+
+  std::vector<std::pair<double, uint32_t>> ref;
+  for (uint32_t r = 0; r < kRows; ++r) {
+    if (!data[r].empty() && even(r)) ref.push_back({Cosine(data[r], query), r});
+  }
+  std::sort(ref.begin(), ref.end(), [](auto a, auto b) { return a.first > b.first; });
+
+  const auto top = m.TopK(query, 10, even);
+  ASSERT_EQ(top.size(), 10u);
+  if (GetParam() == VectorStorage::kFloat32) {
+    for (size_t i = 0; i < 10; ++i) {
+      EXPECT_EQ(top[i].ordinal, ref[i].second) << i;
+      EXPECT_NEAR(top[i].score, ref[i].first, 1e-5) << i;
+    }
+  } else {
+    // int8: cosines within 0.01 and the same top-10 up to near-ties.
+    std::set<uint32_t> want;
+    for (size_t i = 0; i < 10; ++i) want.insert(ref[i].second);
+    size_t overlap = 0;
+    for (const ScoredDoc& d : top) {
+      overlap += want.count(d.ordinal);
+      EXPECT_NEAR(d.score, Cosine(data[d.ordinal], query), 0.01);
+    }
+    EXPECT_GE(overlap, 8u);
+    EXPECT_EQ(top[0].ordinal, ref[0].second);
+  }
+  for (const ScoredDoc& d : top) EXPECT_TRUE(even(d.ordinal));
+}
+
+TEST_P(VectorTopKTest, CompactMovesRows) {
+  VectorMatrix m(GetParam());
+  const std::vector<std::vector<float>> rows = {{1, 0, 0, 0}, {0, 1, 0, 0}, {}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+  for (const auto& r : rows) ASSERT_TRUE(m.Append(r).ok());
+  const std::vector<uint32_t> remap = {kNoOrdinal, 0, 1, kNoOrdinal, 2};
+  m.Compact(remap, 3);
+  EXPECT_EQ(m.rows(), 3u);
+  EXPECT_EQ(m.vector_count(), 2u);
+  EXPECT_TRUE(m.HasVector(0));
+  EXPECT_FALSE(m.HasVector(1));
+  EXPECT_TRUE(m.HasVector(2));
+  const std::vector<float> q = {0, 0, 0, 1};
+  const auto top = m.TopK(q, 1);
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_EQ(top[0].ordinal, 2u);
+  EXPECT_NEAR(top[0].score, 1.0, 0.01);
+  EXPECT_EQ(m.TopK(std::vector<float>{0, 1, 0, 0}, 1)[0].ordinal, 0u);  // old row 1
+  EXPECT_TRUE(m.Append(std::vector<float>{0, 0, -1, 0}).ok());
+  EXPECT_EQ(m.TopK(std::vector<float>{0, 0, -1, 0}, 1)[0].ordinal, 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Storage, VectorTopKTest,
+                         ::testing::Values(VectorStorage::kFloat32, VectorStorage::kInt8));
+
+TEST(VectorMatrixTest, Int8IsFourTimesSmaller) {
+  std::mt19937 rng(1);
+  VectorMatrix f(VectorStorage::kFloat32), q(VectorStorage::kInt8);
+  f.Reserve(1000);
+  q.Reserve(1000);
+  for (int i = 0; i < 1000; ++i) {
+    const auto v = RandomVector(rng, 384);
+    ASSERT_TRUE(f.Append(v).ok());
+    ASSERT_TRUE(q.Append(v).ok());
+  }
+  EXPECT_NEAR(static_cast<double>(f.MemoryBytes()) / 1000, 384 * 4, 64);
+  EXPECT_NEAR(static_cast<double>(q.MemoryBytes()) / 1000, 384 + 4, 64);
+}
+
+}  // namespace
+}  // namespace engram::index

@@ -76,7 +76,16 @@ struct Chunk {
   std::string type;
   std::string source;
   std::string speaker;       // message role or speaker name, may be empty
+  std::string session_id;    // the record's session, may be empty
   TimeMs timestamp = 0;
+};
+
+// An embedding of one chunk's text, tagged by the embedder that made it (vectors of different
+// embedders never mix).
+struct ChunkVector {
+  std::string chunk_id;
+  std::string text;            // the text that was embedded: a vector is stored only if it still matches
+  std::vector<float> vector;
 };
 
 struct Record {

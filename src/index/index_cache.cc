@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <exception>
+#include <system_error>
+#include <thread>
 #include <utility>
 
 #include "common/metrics.h"
+#include "text/analyzer.h"
 
 namespace engram::index {
 
@@ -28,6 +31,7 @@ struct IndexCache::Slot {
 namespace {
 
 constexpr int kMaxLoadAttempts = 3;
+constexpr size_t kParallelLoadMin = 2000;
 
 size_t IndexBytes(const UserIndexHandle& h) {
   return h.Read([](const UserIndex& idx) { return idx.MemoryBytes().total(); });
@@ -69,16 +73,41 @@ Result<std::shared_ptr<UserIndexHandle>> IndexCache::Load(const UserLoader& load
 
   auto handle = std::make_shared<UserIndexHandle>(options_);
   UserIndex& index = handle->unsafe_index();  // not shared yet: no lock needed
-  index.Reserve(user.chunks.size());
-  for (size_t i = 0; i < user.chunks.size(); ++i) {
+  const std::vector<domain::Chunk>& chunks = user.chunks;
+  const size_t n = chunks.size();
+  index.Reserve(n);
+  auto add = [&](size_t i, std::span<const std::string> terms) {
     std::span<const float> vec;
     if (i < user.vectors.size()) vec = user.vectors[i];
     const std::string_view session = i < user.session_ids.size() ? std::string_view(user.session_ids[i]) : "";
-    if (!index.Add(user.chunks[i], vec, session).ok()) {
+    if (!index.AddAnalyzed(chunks[i], terms, vec, session).ok()) {
       // A malformed stored vector must not make the user unsearchable: keep the chunk, lexically.
-      (void)index.Add(user.chunks[i], {}, session);
+      (void)index.AddAnalyzed(chunks[i], terms, {}, session);
+    }
+  };
+  // Analysis dominates a load: a helper thread analyzes the second half while this one analyzes
+  // and indexes the first (indexing itself must stay sequential: ordinals are append order).
+  const size_t split = options_.load_threads > 1 && n >= kParallelLoadMin ? n / 2 : n;
+  std::vector<std::vector<std::string>> second_half(n - split);
+  std::thread helper;
+  if (split < n) {
+    try {
+      helper = std::thread([&] {
+        for (size_t i = split; i < n; ++i) second_half[i - split] = text::AnalyzeToStrings(chunks[i].text);
+      });
+    } catch (const std::system_error&) {
+      // No thread available: analyze it here below.
     }
   }
+  for (size_t i = 0; i < split; ++i) add(i, text::AnalyzeToStrings(chunks[i].text));
+  if (helper.joinable()) {
+    helper.join();
+  } else {
+    for (size_t i = split; i < n; ++i) second_half[i - split] = text::AnalyzeToStrings(chunks[i].text);
+  }
+  for (size_t i = split; i < n; ++i) add(i, second_half[i - split]);
+  second_half = {};
+  index.ShrinkToFit();
   index.set_version(user.version);
   *loaded_version = user.version;
   if (loads_counter_ != nullptr) loads_counter_->Add();

@@ -108,6 +108,16 @@ std::vector<uint32_t> InvertedIndex::Compact() {
   return remap;
 }
 
+void InvertedIndex::ShrinkToFit() {
+  for (auto& p : postings_) p.shrink_to_fit();
+  postings_.shrink_to_fit();
+  df_.shrink_to_fit();
+  doc_len_.shrink_to_fit();
+  live_.shrink_to_fit();
+  fwd_begin_.shrink_to_fit();
+  fwd_terms_.shrink_to_fit();
+}
+
 uint32_t InvertedIndex::DocFreq(std::string_view term) const {
   const uint32_t id = terms_.Find(term);
   return id == StringTable::kNone ? 0 : df_[id];

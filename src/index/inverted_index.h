@@ -76,6 +76,8 @@ class InvertedIndex {
   // Drops removed documents and renumbers the rest in order. Returns old ordinal -> new ordinal
   // (kNoOrdinal for dropped ones). Also rebuilds the dictionary without terms no live doc uses.
   std::vector<uint32_t> Compact();
+  // Releases spare capacity of postings and per-document arrays (after a bulk load).
+  void ShrinkToFit();
 
   // Term-at-a-time BM25 of `query` (duplicates merged by MergeWeightedTerms) into `out`.
   void Score(std::span<const WeightedTerm> query, LexicalScores& out) const;

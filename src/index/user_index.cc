@@ -36,6 +36,14 @@ void UserIndex::Reserve(size_t chunks) {
   vectors_.Reserve(static_cast<uint32_t>(chunks));
 }
 
+void UserIndex::ShrinkToFit() {
+  lexical_.ShrinkToFit();
+  vectors_.ShrinkToFit();
+  meta_.shrink_to_fit();
+  chunk_ordinal_.shrink_to_fit();
+  text_.shrink_to_fit();
+}
+
 std::optional<uint32_t> UserIndex::Find(std::string_view chunk_id) const {
   const uint32_t id = chunk_ids_.Find(chunk_id);
   if (id == StringTable::kNone || chunk_ordinal_[id] == kNoOrdinal) return std::nullopt;
@@ -43,11 +51,18 @@ std::optional<uint32_t> UserIndex::Find(std::string_view chunk_id) const {
 }
 
 Status UserIndex::Add(const domain::Chunk& chunk, std::span<const float> vector, std::string_view session_id) {
-  ENGRAM_RETURN_IF_ERROR(vectors_.Check(vector));
-  const bool replacing = Find(chunk.id).has_value();
-  if (replacing) RemoveOrdinal(*Find(chunk.id));
+  ENGRAM_RETURN_IF_ERROR(vectors_.Check(vector));  // before analyzing: a rejected Add costs nothing
+  return AddAnalyzed(chunk, text::AnalyzeToStrings(chunk.text), vector, session_id);
+}
 
-  const uint32_t ordinal = lexical_.Add(text::AnalyzeToStrings(chunk.text));
+Status UserIndex::AddAnalyzed(const domain::Chunk& chunk, std::span<const std::string> terms,
+                              std::span<const float> vector, std::string_view session_id) {
+  ENGRAM_RETURN_IF_ERROR(vectors_.Check(vector));
+  const auto existing = Find(chunk.id);
+  const bool replacing = existing.has_value();
+  if (replacing) RemoveOrdinal(*existing);
+
+  const uint32_t ordinal = lexical_.Add(terms);
   (void)vectors_.Append(vector);  // checked above
   const uint32_t cid = chunk_ids_.Intern(chunk.id);
   if (cid == chunk_ordinal_.size()) chunk_ordinal_.push_back(kNoOrdinal);
@@ -194,7 +209,9 @@ std::vector<Hit> UserIndex::Search(const SearchRequest& req) const {
     Eval e;
     e.bm25 = lex.score(d);
     e.matched = lex.matched(d);
-    e.lexical = static_cast<float>(CalibrateBm25(e.bm25, lex.self_score(), fp.bm25_k));
+    // Kept in double until fused, exactly as the candidate bound below computes it.
+    const double lexical = CalibrateBm25(lex.score(d), lex.self_score(), fp.bm25_k);
+    e.lexical = static_cast<float>(lexical);
     e.has_cosine = use_vec && vectors_.HasVector(d);
     if (e.has_cosine) e.cosine = cosines[d];
     if (rrf) {
@@ -208,8 +225,8 @@ std::vector<Hit> UserIndex::Search(const SearchRequest& req) const {
       e.fused = static_cast<float>(RrfNormalized(s, rrf_weights, fp.rrf_k));
     } else {
       const std::optional<double> vec =
-          e.has_cosine ? std::optional<double>(CalibrateCosine(e.cosine, fp.cosine_lo, fp.cosine_hi)) : std::nullopt;
-      e.fused = static_cast<float>(FuseWeighted(e.lexical, vec, fp.alpha));
+          e.has_cosine ? std::optional<double>(CalibrateCosine(cosines[d], fp.cosine_lo, fp.cosine_hi)) : std::nullopt;
+      e.fused = static_cast<float>(FuseWeighted(lexical, vec, fp.alpha));
     }
     e.score = req.recency.weight > 0
                   ? static_cast<float>(ApplyRecency(
@@ -248,14 +265,26 @@ std::vector<Hit> UserIndex::Search(const SearchRequest& req) const {
     std::sort(rrf_candidates.begin(), rrf_candidates.end());
     rrf_candidates.erase(std::unique(rrf_candidates.begin(), rrf_candidates.end()), rrf_candidates.end());
     for (uint32_t d : rrf_candidates) consider(d);
-  } else if (use_vec) {
-    // Every chunk with a vector or a lexical match is a candidate: score them all exactly.
-    for (uint32_t d = 0; d < n; ++d) {
-      if ((vectors_.HasVector(d) || lex.matched(d) > 0) && allowed(d)) consider(d);
-    }
   } else {
-    for (uint32_t d : lex.touched()) {
-      if (allowed(d)) consider(d);
+    // Exact: every chunk with a lexical match (or, with a query vector, a vector) is a candidate.
+    // The fused score before recency bounds the final score (recency only scales it down), so it
+    // rejects most candidates before the filters and the recency decay are computed.
+    const double self = lex.self_score();
+    const float floor = static_cast<float>(std::max(req.min_score, 0.0));
+    auto bounded = [&](uint32_t d, bool has_vec) {
+      const double lexical = CalibrateBm25(lex.score(d), self, fp.bm25_k);
+      const float bound = static_cast<float>(
+          has_vec ? FuseWeighted(lexical, CalibrateCosine(cosines[d], fp.cosine_lo, fp.cosine_hi), fp.alpha)
+                  : lexical);
+      if (bound > 0 && bound >= floor && top.WouldKeep(bound) && allowed(d)) consider(d);
+    };
+    if (use_vec) {
+      for (uint32_t d = 0; d < n; ++d) {
+        const bool has_vec = vectors_.HasVector(d);
+        if (has_vec || lex.matched(d) > 0) bounded(d, has_vec);
+      }
+    } else {
+      for (uint32_t d : lex.touched()) bounded(d, false);
     }
   }
 

@@ -74,6 +74,13 @@ void VectorMatrix::Reserve(uint32_t rows) {
   }
 }
 
+void VectorMatrix::ShrinkToFit() {
+  has_.shrink_to_fit();
+  f32_.shrink_to_fit();
+  i8_.shrink_to_fit();
+  scale_.shrink_to_fit();
+}
+
 void VectorMatrix::SetBit(uint32_t row, bool on) {
   const uint64_t mask = uint64_t{1} << (row & 63);
   const bool was = (has_[row >> 6] & mask) != 0;

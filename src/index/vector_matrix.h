@@ -47,6 +47,7 @@ class VectorMatrix {
   void Clear(uint32_t row);
   // Pre-sizes storage for `rows` rows (applied once the dimension is known).
   void Reserve(uint32_t rows);
+  void ShrinkToFit();
 
   bool HasVector(uint32_t row) const { return row < rows_ && ((has_[row >> 6] >> (row & 63)) & 1); }
   uint32_t rows() const { return rows_; }

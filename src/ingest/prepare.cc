@@ -40,6 +40,7 @@ std::vector<domain::Chunk> MakeChunks(const domain::Record& record, const Prepar
     c.type = record.type;
     c.source = record.source;
     c.speaker = record.speaker;
+    c.session_id = record.session_id;
     c.timestamp = record.timestamp;
     chunks.push_back(std::move(c));
   }

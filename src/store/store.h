@@ -89,6 +89,15 @@ class Store {
   virtual Result<std::vector<domain::Record>> ListRecords(const std::string& workspace, int64_t uid) = 0;
   // All chunks of a user, ordered by record store order then n.
   virtual Result<std::vector<domain::Chunk>> ListChunks(const std::string& workspace, int64_t uid) = 0;
+
+  // --- chunk vectors
+  // Stores vectors made by embedder `model`. A vector whose chunk no longer exists, or whose text has
+  // changed since it was embedded (an update raced the embedding), is silently dropped.
+  virtual Status PutChunkVectors(const std::string& workspace, int64_t uid, const std::string& model,
+                                 const std::vector<domain::ChunkVector>& vectors) = 0;
+  // The stored vectors of embedder `model` (text left empty), in ListChunks order.
+  virtual Result<std::vector<domain::ChunkVector>> ListChunkVectors(const std::string& workspace, int64_t uid,
+                                                                    const std::string& model) = 0;
 };
 
 }  // namespace engram::store

@@ -221,6 +221,39 @@ TEST(HttpServerAsyncTest, SecondAnswerIsIgnored) {
   }
 }
 
+// Two I/O threads, many keep-alive clients, answers from the I/O thread and from workers mixed.
+TEST(HttpServerAsyncTest, ManyClientsOnTwoIoThreads) {
+  ThreadPool pool(2, 10000);
+  auto server = StartServer(
+      [&](HttpRequest&& req, std::shared_ptr<ResponseWriter> w) {
+        if (req.body.size() % 2 == 0) {
+          w->Send(HttpResponse{.body = req.body});
+          return;
+        }
+        if (!pool.TrySubmit([w, body = std::move(req.body)]() mutable { w->Send(HttpResponse{.body = std::move(body)}); })) {
+          w->Send(HttpResponse{.status = 503});
+        }
+      },
+      HttpServerOptions{.io_threads = 2});
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 16; ++c) {
+    clients.emplace_back([&, c] {
+      HttpClient client("127.0.0.1", server->bound_port());
+      for (int i = 0; i < 200; ++i) {
+        const std::string body = std::to_string(c) + ":" + std::string(i % 7, 'x');
+        auto r = client.Post("/echo", body);
+        if (r.ok() && r->status == 200 && r->body == body) ok.fetch_add(1);
+      }
+      EXPECT_EQ(client.connects(), 1u);
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 16 * 200);
+  server->Stop(1s);
+  pool.Shutdown();
+}
+
 TEST(HttpServerLifecycleTest, GracefulStopFinishesInFlightRequest) {
   std::promise<void> entered;
   std::thread worker;

@@ -51,6 +51,11 @@ void Query::Bind(int i, std::string_view v) {
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = conn_->ErrorStatus(rc, "bind");
 }
 
+void Query::Bind(int i, Blob v) {
+  const int rc = sqlite3_bind_blob64(stmt_, i, v.data.data(), v.data.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = conn_->ErrorStatus(rc, "bind");
+}
+
 void Query::Bind(int i, std::nullopt_t) {
   const int rc = sqlite3_bind_null(stmt_, i);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = conn_->ErrorStatus(rc, "bind");
@@ -79,6 +84,12 @@ std::string Query::Text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   if (p == nullptr) return std::string();
   return std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+std::string_view Query::BlobView(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  if (p == nullptr) return std::string_view();
+  return std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
 bool Query::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }

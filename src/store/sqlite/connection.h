@@ -29,6 +29,11 @@ namespace engram::store::sqlite {
 
 class Connection;
 
+// A binary parameter (bound as a BLOB, not TEXT).
+struct Blob {
+  std::string_view data;
+};
+
 // One execution of a cached prepared statement. Move-only; resets the statement on destruction.
 class Query {
  public:
@@ -46,6 +51,7 @@ class Query {
   void Bind(int i, const std::string& v) { Bind(i, std::string_view(v)); }
   void Bind(int i, const char* v) { Bind(i, std::string_view(v)); }
   void Bind(int i, std::nullopt_t);
+  void Bind(int i, Blob v);
   template <typename T>
   void Bind(int i, const std::optional<T>& v) {
     if (v) {
@@ -63,6 +69,8 @@ class Query {
   // Column accessors for the current row; columns are 0-based. NULL reads as 0 / "".
   int64_t Int(int col) const;
   std::string Text(int col) const;
+  // Valid until the next Step or the end of the Query.
+  std::string_view BlobView(int col) const;
   bool IsNull(int col) const;
 
  private:

@@ -77,8 +77,17 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_record ON chunks(record_rid, n);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// Embeddings live on the chunk row: replacing a record's chunks drops their vectors with them.
+// vector_model names the embedder (vectors of two embedders never mix); the vector is float32,
+// little-endian, packed.
+constexpr std::string_view kV2ChunkVectors = R"sql(
+ALTER TABLE chunks ADD COLUMN vector BLOB;
+ALTER TABLE chunks ADD COLUMN vector_model TEXT;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "initial: api_keys, users, records, chunks", kV1Initial},
+    {2, "chunk vectors", kV2ChunkVectors},
 }};
 
 }  // namespace

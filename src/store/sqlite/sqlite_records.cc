@@ -1,6 +1,8 @@
 // Records and chunks: the write policy (dedupe / update_existing) and the per-user reads.
 #include <string>
 
+#include <cstring>
+
 #include "store/sqlite/sqlite_store_impl.h"
 
 namespace engram::store::sqlite {
@@ -108,7 +110,7 @@ Record ReadRecord(const Query& q) {
 }
 
 constexpr std::string_view kSelectChunk =
-    "SELECT c.chunk_id, r.record_id, c.n, c.text, c.kind, c.type, c.source, c.speaker, c.ts "
+    "SELECT c.chunk_id, r.record_id, c.n, c.text, c.kind, c.type, c.source, c.speaker, c.ts, r.session_id "
     "FROM chunks c JOIN records r ON r.rid = c.record_rid ";
 
 Chunk ReadChunk(const Query& q) {
@@ -122,6 +124,7 @@ Chunk ReadChunk(const Query& q) {
   ch.source = q.Text(6);
   ch.speaker = q.Text(7);
   ch.timestamp = q.Int(8);
+  ch.session_id = q.Text(9);
   return ch;
 }
 
@@ -259,6 +262,48 @@ Result<std::vector<Chunk>> SqliteStore::ListChunks(const std::string& workspace,
   });
   if (!st.ok()) return st;
   return chunks;
+}
+
+Status SqliteStore::PutChunkVectors(const std::string& workspace, int64_t uid, const std::string& model,
+                                    const std::vector<domain::ChunkVector>& vectors) {
+  if (vectors.empty()) return Status::Ok();
+  return RunWrite(Op::kPutChunkVectors, [&](Connection& c) -> Status {
+    ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
+    if (!mine) return Status::Ok();  // the user was deleted meanwhile: nothing to attach to
+    for (const auto& v : vectors) {
+      std::string_view blob(reinterpret_cast<const char*>(v.vector.data()), v.vector.size() * sizeof(float));
+      ENGRAM_RETURN_IF_ERROR(c.Exec(
+          "UPDATE chunks SET vector = ?1, vector_model = ?2 WHERE uid = ?3 AND chunk_id = ?4 AND text = ?5",
+          Blob{blob}, model, uid, v.chunk_id, v.text));
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<domain::ChunkVector>> SqliteStore::ListChunkVectors(const std::string& workspace, int64_t uid,
+                                                                       const std::string& model) {
+  std::vector<domain::ChunkVector> out;
+  Status st = RunRead(Op::kListChunkVectors, [&](Connection& c) -> Status {
+    out.clear();
+    ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
+    if (!mine) return Status::Ok();
+    ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare("SELECT chunk_id, vector FROM chunks WHERE uid = ?1 AND "
+                                               "vector_model = ?2 AND vector IS NOT NULL ORDER BY record_rid, n",
+                                               uid, model));
+    while (true) {
+      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      domain::ChunkVector v;
+      v.chunk_id = q.Text(0);
+      const std::string_view blob = q.BlobView(1);
+      v.vector.resize(blob.size() / sizeof(float));
+      std::memcpy(v.vector.data(), blob.data(), v.vector.size() * sizeof(float));
+      out.push_back(std::move(v));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 }  // namespace engram::store::sqlite

@@ -91,6 +91,8 @@ constexpr std::string_view OpName(Op op) {
     case Op::kGetRecord: return "get_record";
     case Op::kListRecords: return "list_records";
     case Op::kListChunks: return "list_chunks";
+    case Op::kPutChunkVectors: return "put_chunk_vectors";
+    case Op::kListChunkVectors: return "list_chunk_vectors";
     case Op::kCount: break;
   }
   return "unknown";

@@ -39,6 +39,8 @@ enum class Op {
   kGetRecord,
   kListRecords,
   kListChunks,
+  kPutChunkVectors,
+  kListChunkVectors,
   kCount,  // number of ops, not an op
 };
 
@@ -69,6 +71,10 @@ class SqliteStore final : public Store {
                                                   const std::string& record_id) override;
   Result<std::vector<domain::Record>> ListRecords(const std::string& workspace, int64_t uid) override;
   Result<std::vector<domain::Chunk>> ListChunks(const std::string& workspace, int64_t uid) override;
+  Status PutChunkVectors(const std::string& workspace, int64_t uid, const std::string& model,
+                         const std::vector<domain::ChunkVector>& vectors) override;
+  Result<std::vector<domain::ChunkVector>> ListChunkVectors(const std::string& workspace, int64_t uid,
+                                                            const std::string& model) override;
 
   // Group-committed write; see WriteQueue for the closure contract (outputs reset on entry).
   [[nodiscard]] Status RunWrite(Op op, const std::function<Status(Connection&)>& fn);

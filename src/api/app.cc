@@ -29,6 +29,7 @@ ApiApp::ApiApp(ApiServices services, ApiOptions options)
   AddUserRoutes();
   AddIngestRoutes();
   AddAdminRoutes();
+  AddRetrievalRoutes();
 }
 
 ApiApp::~ApiApp() { Shutdown(); }

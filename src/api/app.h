@@ -21,6 +21,7 @@
 #include "api/rate_limiter.h"
 #include "common/metrics.h"
 #include "common/thread_pool.h"
+#include "service/chunks_service.h"
 #include "service/ingest_service.h"
 #include "service/key_service.h"
 #include "service/user_service.h"
@@ -42,6 +43,7 @@ struct ApiServices {
   service::KeyService* keys = nullptr;
   service::UserService* users = nullptr;
   service::IngestService* ingest = nullptr;
+  service::ChunksService* chunks = nullptr;
   store::Store* store = nullptr;   // for /readyz only
   Metrics* metrics = nullptr;
   const Clock* clock = nullptr;
@@ -80,6 +82,7 @@ class ApiApp {
   void AddUserRoutes();
   void AddIngestRoutes();
   void AddAdminRoutes();
+  void AddRetrievalRoutes();
 
   void Dispatch(HttpRequest&& req, std::shared_ptr<ResponseWriter> writer);
   HttpResponse Run(const Route& route, const HttpRequest& req);

@@ -230,6 +230,42 @@ TEST(IndexCacheTest, LoadFailuresAreReportedNotCached) {
   EXPECT_EQ(cache.resident_users(), 0u);
 }
 
+TEST(IndexCacheTest, SearchesRunWhileWritesApply) {
+  FakeStore store;
+  for (int i = 0; i < 300; ++i) store.chunks.push_back(MakeChunk("r" + std::to_string(i), 0, "common word " + std::to_string(i)));
+  IndexCache cache(64 << 20, IndexOptions{.compact_min_dead = 8});  // compactions happen during the run
+  auto h = cache.Acquire("ws", 1, store.Loader()).value();
+  std::atomic<bool> stop{false};
+  std::atomic<long> searches{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      std::vector<WeightedTerm> q;
+      AppendQueryTerms("common word", 1.0f, q);
+      while (!stop) {
+        const size_t n = h->Read([&](const UserIndex& idx) {
+          const auto hits = idx.Search({.terms = q, .k = 5});
+          for (const Hit& hit : hits) EXPECT_EQ(idx.ChunkId(hit.ordinal), hit.chunk_id);
+          return hits.size();
+        });
+        EXPECT_EQ(n, 5u);
+        ++searches;
+      }
+    });
+  }
+  for (int v = 2; v < 200; ++v) {
+    const Record r[] = {MakeRecord("r" + std::to_string(v % 300), {"common word updated " + std::to_string(v)})};
+    cache.OnRecordsWritten("ws", 1, v, r);
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_GT(searches.load(), 0);
+  h->Read([](const UserIndex& idx) {
+    EXPECT_EQ(idx.size(), 300u);
+    EXPECT_EQ(idx.version(), 199);
+  });
+}
+
 TEST(IndexCacheTest, BadStoredVectorKeepsChunkLexically) {
   IndexCache cache(64 << 20);
   UserLoader loader = []() -> Result<LoadedUser> {

@@ -23,26 +23,22 @@ void LexicalScores::Reset(size_t ordinals) {
 
 uint32_t InvertedIndex::Add(std::span<const std::string> terms) {
   const auto ordinal = static_cast<uint32_t>(live_.size());
-  // Term ids sorted, so equal ids are adjacent and the run length is the term frequency.
-  thread_local std::vector<uint32_t> ids;
-  ids.clear();
+  // Postings are appended in ordinal order, so a term already seen in this document is the one whose
+  // last posting is this document: term frequencies are counted in place, without sorting.
   for (const std::string& t : terms) {
     const uint32_t id = terms_.Intern(t);
     if (id == postings_.size()) {
       postings_.emplace_back();
       df_.push_back(0);
     }
-    ids.push_back(id);
-  }
-  std::sort(ids.begin(), ids.end());
-  for (size_t i = 0; i < ids.size();) {
-    size_t j = i;
-    while (j < ids.size() && ids[j] == ids[i]) ++j;
-    const uint32_t id = ids[i];
-    postings_[id].push_back({ordinal, static_cast<uint16_t>(std::min<size_t>(j - i, UINT16_MAX))});
+    std::vector<Posting>& list = postings_[id];
+    if (!list.empty() && list.back().doc == ordinal) {
+      if (list.back().tf < UINT16_MAX) ++list.back().tf;
+      continue;
+    }
+    list.push_back({ordinal, 1});
     ++df_[id];
     fwd_terms_.push_back(id);
-    i = j;
   }
   fwd_begin_.push_back(static_cast<uint32_t>(fwd_terms_.size()));
   const auto len = static_cast<uint32_t>(terms.size());

@@ -2,8 +2,8 @@
 //
 // Used for the term dictionary, chunk and record ids and small label sets (type, source, speaker,
 // session) of one user's index. All bytes live in one arena, and the hash table is open addressing
-// over uint32 slots with the hash kept per id, so an entry costs about 16 bytes plus its characters
-// (a std::unordered_map<std::string, uint32_t> costs about 80). Ids are never reused; a table is
+// over 8-byte slots holding (hash, id), so an entry costs about 20 bytes plus its characters (a
+// std::unordered_map<std::string, uint32_t> costs about 80) and a probe rarely touches the arena. Ids are never reused; a table is
 // rebuilt from live strings when its owner compacts.
 //
 // Thread-safety: const methods may run concurrently; any mutation needs exclusive access.
@@ -29,7 +29,7 @@ class StringTable {
   std::string_view Get(uint32_t id) const {
     return std::string_view(arena_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
   }
-  uint32_t size() const { return static_cast<uint32_t>(hashes_.size()); }
+  uint32_t size() const { return static_cast<uint32_t>(offsets_.size() - 1); }
   void Clear();
   size_t MemoryBytes() const;
 
@@ -39,8 +39,7 @@ class StringTable {
 
   std::string arena_;
   std::vector<uint32_t> offsets_{0};  // id -> begin in arena_; offsets_[id + 1] is its end
-  std::vector<uint32_t> hashes_;      // id -> hash, so probing compares strings only on a hash hit
-  std::vector<uint32_t> slots_;       // open addressing, kNone = empty; size is a power of two
+  std::vector<uint64_t> slots_;       // open addressing: hash << 32 | id, all ones = empty; size 2^n
 };
 
 }  // namespace engram::index

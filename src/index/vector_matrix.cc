@@ -31,7 +31,9 @@ float Quantize(std::span<const float> v, int8_t* out) {
   }
   const float inv = 127.0f / max_abs;
   for (size_t i = 0; i < v.size(); ++i) {
-    out[i] = static_cast<int8_t>(std::clamp(std::lround(v[i] * inv), -127L, 127L));
+    // Round half away from zero without a libm call; |v[i] * inv| <= 127 by construction.
+    const float x = v[i] * inv;
+    out[i] = static_cast<int8_t>(std::clamp(static_cast<int>(x + (x >= 0 ? 0.5f : -0.5f)), -127, 127));
   }
   return max_abs / 127.0f;
 }

@@ -89,6 +89,21 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
     }
   }
   std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
+  opt("--index-memory-mb", c.index_memory_mb, "ENGRAM_INDEX_MEMORY_MB",
+      "Memory budget of resident per-user indexes, least recently used evicted beyond it")
+      ->check(CLI::Range(1, 1 << 20));
+  opt("--embedder", c.embedder, "ENGRAM_EMBEDDER", "Chunk embeddings: none (lexical only) | hash | remote")
+      ->check(CLI::IsMember({"none", "hash", "remote"}));
+  opt("--embed-url", c.embed_url, "ENGRAM_EMBED_URL", "remote: OpenAI-compatible base URL (/v1/embeddings)");
+  opt("--embed-model", c.embed_model, "ENGRAM_EMBED_MODEL", "remote: model name");
+  opt("--embed-api-key", c.embed_api_key, "ENGRAM_EMBED_API_KEY", "remote: bearer key");
+  opt("--embed-batch-size", c.embed_batch_size, "ENGRAM_EMBED_BATCH_SIZE", "remote: texts per request")
+      ->check(CLI::Range(1, 2048));
+  opt("--embed-timeout-ms", c.embed_timeout_ms, "ENGRAM_EMBED_TIMEOUT_MS", "remote: per request");
+  opt("--embed-retries", c.embed_retries, "ENGRAM_EMBED_RETRIES", "remote: retries with backoff");
+  opt("--embed-dimensions", c.embed_dimensions, "ENGRAM_EMBED_DIMENSIONS", "remote: requested dimensions (0: model's)");
+  opt("--embed-hash-dim", c.embed_hash_dim, "ENGRAM_EMBED_HASH_DIM", "hash: vector dimension")
+      ->check(CLI::Range(8, 4096));
   try {
     app.parse(args);
   } catch (const CLI::CallForHelp& e) {

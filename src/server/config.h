@@ -30,6 +30,17 @@ struct Config {
   int rate_limit_other = 0;
   std::string sync = "full";              // SQLite synchronous: full | normal
   std::string default_workspace = "default";
+  // Retrieval.
+  int index_memory_mb = 1024;             // budget of resident per-user indexes (LRU beyond it)
+  std::string embedder = "none";          // none | hash | remote
+  std::string embed_url;                  // remote: OpenAI-compatible base URL
+  std::string embed_model;
+  std::string embed_api_key;
+  int embed_batch_size = 64;
+  int embed_timeout_ms = 10000;
+  int embed_retries = 3;
+  int embed_dimensions = 0;
+  int embed_hash_dim = 384;
 
   std::string host() const;
   uint16_t port() const;

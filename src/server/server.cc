@@ -8,6 +8,12 @@
 #include "api/http/http_server.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "embed/cached_embedder.h"
+#include "embed/factory.h"
+#include "index/index_cache.h"
+#include "jobs/embedding_worker.h"
+#include "service/chunks_service.h"
+#include "service/index_maintainer.h"
 #include "service/ingest_service.h"
 #include "service/key_service.h"
 #include "service/user_service.h"
@@ -22,6 +28,12 @@ struct Server::Parts {
   std::unique_ptr<service::KeyService> keys;
   std::unique_ptr<service::UserService> users;
   std::unique_ptr<service::IngestService> ingest;
+  std::unique_ptr<embed::Embedder> record_embedder;
+  std::unique_ptr<embed::Embedder> query_embedder;
+  std::unique_ptr<index::IndexCache> index_cache;
+  std::unique_ptr<jobs::EmbeddingWorker> embedding_worker;
+  std::unique_ptr<service::IndexMaintainer> index_maintainer;
+  std::unique_ptr<service::ChunksService> chunks;
   std::unique_ptr<api::ApiApp> app;
   std::unique_ptr<api::HttpServer> http;
   std::once_flag stopped;
@@ -49,6 +61,35 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   p->users = std::make_unique<service::UserService>(ctx);
   p->ingest = std::make_unique<service::IngestService>(ctx);
 
+  embed::EmbedderConfig embed_config;
+  embed_config.kind = config.embedder;
+  embed_config.hash_dim = config.embed_hash_dim;
+  embed_config.remote.url = config.embed_url;
+  embed_config.remote.model = config.embed_model;
+  embed_config.remote.api_key = config.embed_api_key;
+  embed_config.remote.batch_size = config.embed_batch_size;
+  embed_config.remote.timeout_ms = config.embed_timeout_ms;
+  embed_config.remote.max_retries = config.embed_retries;
+  embed_config.remote.dimensions = config.embed_dimensions;
+  embed_config.remote.metrics = &p->metrics;
+  ENGRAM_ASSIGN_OR_RETURN(p->record_embedder, embed::MakeEmbedder(embed_config));
+  ENGRAM_ASSIGN_OR_RETURN(auto query_inner, embed::MakeEmbedder(embed_config));
+  p->query_embedder = std::make_unique<embed::CachedEmbedder>(std::move(query_inner),
+                                                              embed::CachedEmbedderOptions{.metrics = &p->metrics});
+  const std::string model(p->record_embedder->Name());
+  p->index_cache = std::make_unique<index::IndexCache>(static_cast<size_t>(config.index_memory_mb) << 20,
+                                                       index::IndexOptions{}, &p->metrics);
+  if (p->record_embedder->Enabled()) {
+    p->embedding_worker = std::make_unique<jobs::EmbeddingWorker>(
+        p->store.get(), p->record_embedder.get(), model, p->index_cache.get(), jobs::EmbeddingWorkerOptions{},
+        &p->metrics);
+  }
+  p->index_maintainer = std::make_unique<service::IndexMaintainer>(p->index_cache.get(), p->embedding_worker.get());
+  p->ingest->AddObserver(p->index_maintainer.get());
+  p->users->AddObserver(p->index_maintainer.get());
+  p->chunks = std::make_unique<service::ChunksService>(ctx, p->index_cache.get(), p->query_embedder.get(), model,
+                                                       p->embedding_worker.get());
+
   api::ApiOptions ao;
   ao.rate_limit_test = config.rate_limit_test;
   ao.rate_limit_live = config.rate_limit_live;
@@ -56,8 +97,8 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   ao.request_threads = static_cast<size_t>(config.request_threads);
   ao.request_queue = static_cast<size_t>(config.request_queue);
   ao.default_workspace = config.default_workspace;
-  api::ApiServices as{p->keys.get(), p->users.get(), p->ingest.get(), p->store.get(), &p->metrics,
-                      SystemClock::Default()};
+  api::ApiServices as{p->keys.get(), p->users.get(), p->ingest.get(), p->chunks.get(), p->store.get(),
+                      &p->metrics, SystemClock::Default()};
   p->app = std::make_unique<api::ApiApp>(as, ao);
 
   api::HttpServerOptions ho;
@@ -109,6 +150,7 @@ void Server::Stop() {
     p.app->BeginShutdown();
     p.http->Stop(std::chrono::milliseconds(p.config.shutdown_grace_ms));
     p.app->Shutdown();
+    if (p.embedding_worker) p.embedding_worker->Stop();
     Status st = p.store->Close();
     if (!st.ok()) ENGRAM_LOG(kError, "server", "closing the store: {}", st.ToString());
     ENGRAM_LOG(kInfo, "server", "stopped");

@@ -46,12 +46,9 @@ TEST_F(WordNetTest, BaseForms) {
   EXPECT_TRUE(Contains(wn.Synonyms("cars", 5), "automobile"));
 }
 
-TEST_F(WordNetTest, LoadsFastAndBounded) {
+TEST_F(WordNetTest, LoadsWithBoundedMemory) {
   WordNet wn;
-  const auto t0 = std::chrono::steady_clock::now();
   ASSERT_TRUE(wn.Load());
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_LT(secs, 3.0);  // ~0.15 s in Release; generous for sanitizer builds
   EXPECT_GT(wn.MemoryBytes(), 1u << 20);
   EXPECT_LT(wn.MemoryBytes(), 32u << 20);
 }

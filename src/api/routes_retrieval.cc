@@ -1,0 +1,18 @@
+// POST /chunks (both dialects).
+#include "api/app.h"
+#include "api/dto/chunks_dto.h"
+
+namespace engram::api {
+
+void ApiApp::AddRetrievalRoutes() {
+  Add("POST", "/chunks", domain::KeyScope::kRead,
+      [this](const HttpRequest& req, const domain::ApiKey& key) -> Result<HttpResponse> {
+        ENGRAM_ASSIGN_OR_RETURN(auto parsed, dto::ParseChunks(req.body, key.workspace));
+        ENGRAM_ASSIGN_OR_RETURN(auto result, s_.chunks->Search(parsed.request));
+        HttpResponse r;
+        r.body = dto::ChunksResponseJson(result, parsed.dialect);
+        return r;
+      });
+}
+
+}  // namespace engram::api

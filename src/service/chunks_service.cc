@@ -1,0 +1,104 @@
+#include "service/chunks_service.h"
+
+#include <unordered_map>
+
+namespace engram::service {
+
+namespace {
+double MsSince(int64_t start_ns) { return (MonotonicNanos() - start_ns) / 1e6; }
+}  // namespace
+
+ChunksService::ChunksService(ServiceContext ctx, index::IndexCache* cache, embed::Embedder* query_embedder,
+                             std::string embedder_model, jobs::EmbeddingWorker* embeddings,
+                             index::RankingParams params)
+    : ctx_(ctx),
+      cache_(cache),
+      embedder_(query_embedder),
+      model_(std::move(embedder_model)),
+      embeddings_(embeddings),
+      params_(params) {}
+
+Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
+  const int64_t start = MonotonicNanos();
+  ChunksResponse response;
+  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(request.workspace, request.user_id));
+  if (!user) return Status::NotFound("User not found: " + request.user_id);
+
+  index::QueryOptions qo;
+  qo.max_context_turns = request.max_context_turns;
+  index::QueryPlan plan = index::BuildQuery(request.turns, qo);
+  response.used_query = plan.used_query;
+  response.debug.threshold = request.similarity_threshold;
+
+  const int64_t uid = user->uid;
+  const std::string workspace = request.workspace;
+  const int64_t version = user->version;
+  index::UserLoader loader = [this, workspace, uid, version]() -> Result<index::LoadedUser> {
+    index::LoadedUser loaded;
+    loaded.version = version;
+    ENGRAM_ASSIGN_OR_RETURN(loaded.chunks, ctx_.store->ListChunks(workspace, uid));
+    if (embedder_ != nullptr && embedder_->Enabled()) {
+      ENGRAM_ASSIGN_OR_RETURN(auto vectors, ctx_.store->ListChunkVectors(workspace, uid, model_));
+      std::unordered_map<std::string, size_t> at;
+      for (size_t i = 0; i < loaded.chunks.size(); ++i) at.emplace(loaded.chunks[i].id, i);
+      loaded.vectors.resize(loaded.chunks.size());
+      for (auto& v : vectors) {
+        auto it = at.find(v.chunk_id);
+        if (it != at.end()) loaded.vectors[it->second] = std::move(v.vector);
+      }
+      if (embeddings_ != nullptr) {
+        std::vector<domain::Chunk> missing;
+        for (size_t i = 0; i < loaded.chunks.size(); ++i) {
+          if (loaded.vectors[i].empty()) missing.push_back(loaded.chunks[i]);
+        }
+        embeddings_->Enqueue(workspace, uid, missing);
+      }
+    }
+    loaded.session_ids.reserve(loaded.chunks.size());
+    for (const auto& c : loaded.chunks) loaded.session_ids.push_back(c.session_id);
+    return loaded;
+  };
+  ENGRAM_ASSIGN_OR_RETURN(auto handle, cache_->Acquire(workspace, uid, loader));
+
+  std::vector<float> query_vector;
+  if (embedder_ != nullptr && embedder_->Enabled() && !plan.embed_text.empty()) {
+    const int64_t t0 = MonotonicNanos();
+    auto embedded = embedder_->Embed({plan.embed_text});
+    response.debug.embedding_time_ms = MsSince(t0);
+    // A failing embedder degrades to lexical search rather than failing the agent's turn.
+    if (embedded.ok() && !embedded->empty()) query_vector = std::move((*embedded)[0]);
+  }
+
+  const int64_t t1 = MonotonicNanos();
+  index::RankRequest rr;
+  rr.k = request.k;
+  rr.min_score = request.similarity_threshold;
+  rr.exclude_chunk_ids = request.exclude_chunk_ids;
+  rr.query_vector = query_vector;
+  rr.now = ctx_.clock->NowMs();
+  handle->Read([&](const index::UserIndex& idx) {
+    index::RankResult ranked = index::Rank(idx, plan, rr, params_);
+    response.debug.total_candidates = ranked.total_candidates;
+    response.debug.lexical_candidates = ranked.lexical_candidates;
+    response.debug.vector_candidates = ranked.vector_candidates;
+    response.debug.used_vectors = ranked.used_vectors;
+    response.debug.chunk_count = idx.size();
+    for (const auto& hit : ranked.hits) {
+      ChunkResult r;
+      r.id = std::string(idx.ChunkId(hit.ordinal));
+      r.text = std::string(idx.Text(hit.ordinal));
+      r.score = hit.score;
+      r.source = std::string(domain::RecordKindName(idx.Kind(hit.ordinal)));
+      r.type = std::string(idx.Type(hit.ordinal));
+      r.speaker = std::string(idx.Speaker(hit.ordinal));
+      r.created_at = idx.Timestamp(hit.ordinal);
+      r.source_ids.emplace_back(idx.RecordId(hit.ordinal));
+      response.chunks.push_back(std::move(r));
+    }
+  });
+  response.debug.search_time_ms = MsSince(t1);
+  response.debug.total_time_ms = MsSince(start);
+  return response;
+}
+
+}  // namespace engram::service

@@ -1,0 +1,78 @@
+// ChunksService: the read use case behind POST /chunks. Resolves the user, acquires the user's index
+// (built from the store on first use), embeds the query when an embedder is configured, ranks, and
+// returns the best chunks with provenance and timings.
+// Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "embed/embedder.h"
+#include "index/index_cache.h"
+#include "index/query_builder.h"
+#include "index/ranker.h"
+#include "jobs/embedding_worker.h"
+#include "service/context.h"
+
+namespace engram::service {
+
+struct ChunksRequest {
+  std::string workspace;
+  std::string user_id;
+  std::vector<index::Turn> turns;
+  size_t k = 6;
+  size_t max_context_turns = 4;
+  double similarity_threshold = 0.25;  // on the calibrated [0, 1] score
+  std::vector<std::string> exclude_chunk_ids;
+};
+
+struct ChunkResult {
+  std::string id;                       // chunk id "<record_id>#<n>"
+  std::string text;
+  double score = 0;
+  std::string source;                   // event | document | message
+  std::string type;
+  std::string speaker;
+  TimeMs created_at = 0;                // the record's timestamp
+  std::vector<std::string> source_ids;  // client record ids
+};
+
+struct ChunksDebug {
+  size_t total_candidates = 0;   // chunks that matched any signal
+  size_t lexical_candidates = 0;
+  size_t vector_candidates = 0;
+  size_t chunk_count = 0;        // chunks in the user's index
+  double threshold = 0;
+  double embedding_time_ms = 0;
+  double search_time_ms = 0;
+  double total_time_ms = 0;
+  bool used_vectors = false;
+};
+
+struct ChunksResponse {
+  std::vector<ChunkResult> chunks;
+  std::string used_query;
+  ChunksDebug debug;
+};
+
+class ChunksService {
+ public:
+  // `embedder` may be null or disabled (lexical only). Not owned.
+  // `embeddings` (may be null) is given the chunks a freshly loaded index finds without a vector.
+  ChunksService(ServiceContext ctx, index::IndexCache* cache, embed::Embedder* query_embedder,
+                std::string embedder_model, jobs::EmbeddingWorker* embeddings = nullptr,
+                index::RankingParams params = {});
+
+  Result<ChunksResponse> Search(const ChunksRequest& request);
+
+ private:
+  ServiceContext ctx_;
+  index::IndexCache* cache_;
+  embed::Embedder* embedder_;
+  std::string model_;
+  jobs::EmbeddingWorker* embeddings_;
+  index::RankingParams params_;
+};
+
+}  // namespace engram::service

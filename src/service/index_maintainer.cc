@@ -1,0 +1,18 @@
+#include "service/index_maintainer.h"
+
+namespace engram::service {
+
+void IndexMaintainer::OnRecordsWritten(const std::string& workspace, int64_t uid, int64_t user_version,
+                                       const std::vector<domain::Record>& written) {
+  cache_->OnRecordsWritten(workspace, uid, user_version, written);
+  if (embeddings_ != nullptr) {
+    for (const auto& r : written) embeddings_->Enqueue(workspace, uid, r.chunks);
+  }
+}
+
+void IndexMaintainer::OnUserDeleted(const std::string& workspace, int64_t uid) {
+  if (embeddings_ != nullptr) embeddings_->DropUser(workspace, uid);
+  cache_->Drop(workspace, uid);
+}
+
+}  // namespace engram::service

@@ -127,4 +127,37 @@ struct RecordWriteResult {
   std::string skip_reason;  // "duplicate_id", "duplicate_content", "unchanged", when skipped
 };
 
+// --- Memories and traits ---------------------------------------------------------------------------
+
+enum class MemoryStatus { kCurrent = 0, kSuperseded = 1 };
+
+// An atomic statement about the user (or a person in the user's data), derived from records.
+struct Memory {
+  std::string id;                        // "mem_<hex>"
+  std::string text;                      // third person, one fact: "Loves sushi and usually eats late dinners around 9pm"
+  std::string category;                  // preference | fact | work | location | family | pet | possession |
+                                         // plan | event | relationship | schedule | goal | communication | other
+  double confidence = 0.5;               // [0, 1]
+  std::vector<std::string> entities;     // people, places, things named
+  std::string subject;                   // whom it is about: "" = the user; else a speaker's name
+  std::string key;                       // slot for contradiction: "schedule:stand-up"; "" = none
+  TimeMs valid_from = 0;                 // when it became true (the source's time, or a resolved date)
+  std::vector<std::string> source_ids;   // client record ids it came from
+  MemoryStatus status = MemoryStatus::kCurrent;
+  std::string superseded_by;             // id of the memory that replaced it
+  TimeMs superseded_at = 0;
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
+// A profile attribute with its provenance. Registration wins over inference.
+struct Trait {
+  std::string name;                      // name, timezone, locale, location, employer, role, ...
+  std::string value;
+  std::string source;                    // "register" | "extracted"
+  double confidence = 1.0;
+  std::vector<std::string> source_ids;   // records it was inferred from (empty for register)
+  TimeMs updated_at = 0;
+};
+
 }  // namespace engram::domain

@@ -94,6 +94,12 @@ class InvertedIndex {
   // Live documents containing `term`.
   uint32_t DocFreq(std::string_view term) const;
   uint32_t term_count() const { return terms_.size(); }
+  // The distinct term ids of a document (its forward index), for feedback and feature extraction.
+  std::span<const uint32_t> DocTermIds(uint32_t ordinal) const {
+    return {fwd_terms_.data() + fwd_begin_[ordinal], fwd_begin_[ordinal + 1] - fwd_begin_[ordinal]};
+  }
+  std::string_view TermText(uint32_t term_id) const { return terms_.Get(term_id); }
+  uint32_t DocFreqById(uint32_t term_id) const { return term_id < df_.size() ? df_[term_id] : 0; }
   const Bm25Params& params() const { return params_; }
 
   size_t MemoryBytes() const;

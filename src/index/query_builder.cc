@@ -7,6 +7,7 @@
 #include "text/normalize.h"
 #include "text/stopwords.h"
 #include "text/tokenizer.h"
+#include "text/wordnet.h"
 
 namespace engram::index {
 
@@ -67,6 +68,20 @@ QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options) {
   plan.newest_text = turns[anchor].content;
   plan.names = Names(plan.newest_text);
   add_turn(turns[anchor], options.newest_user_weight, /*signals=*/true);
+  if (options.wordnet != nullptr && options.synonyms_per_word > 0) {
+    const text::AnalyzedQuery q = text::AnalyzeQuery(plan.newest_text);
+    for (const auto& term : q.terms) {
+      if (term.kind != text::TokenKind::kWord) continue;
+      const std::string_view word = std::string_view(plan.newest_text).substr(term.begin, term.end - term.begin);
+      for (const auto& synonym : options.wordnet->Synonyms(word, options.synonyms_per_word)) {
+        for (const auto& st : text::AnalyzeQuery(synonym).terms) {
+          if (position.count(st.text)) continue;
+          position.emplace(st.text, plan.terms.size());
+          plan.terms.push_back({st.text, options.newest_user_weight * options.synonym_weight});
+        }
+      }
+    }
+  }
   float older_user = options.older_user_weight;
   std::string context;
   for (size_t i = anchor; i-- > first;) {

@@ -6,6 +6,8 @@
 // highest weight. Names (capitalized words that are not sentence-initial stopwords) of the newest user
 // turn are reported for speaker and entity matching, and the question signals (when-question, temporal
 // cue) come from the newest user turn.
+// With a WordNet, each word of the newest turn adds up to `synonyms_per_word` synonyms at a fraction
+// of its weight (a synonym is weaker evidence than the word itself).
 // `used_query` is the distinct normalized words kept, newest turn first: what the client sees as the
 // query Engram searched for.
 // Pure; thread-safe.
@@ -16,6 +18,10 @@
 #include <vector>
 
 #include "index/bm25.h"
+
+namespace engram::text {
+class WordNet;
+}
 
 namespace engram::index {
 
@@ -31,6 +37,10 @@ struct QueryOptions {
   float older_user_decay = 0.75f;
   float assistant_weight = 0.35f;
   float system_weight = 0.2f;
+  // Query expansion with WordNet synonyms of the newest turn's words (null: none). Not owned.
+  const text::WordNet* wordnet = nullptr;
+  size_t synonyms_per_word = 2;
+  float synonym_weight = 0.3f;      // times the weight of the word they expand
 };
 
 struct QueryPlan {

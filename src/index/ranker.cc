@@ -1,26 +1,310 @@
 #include "index/ranker.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
+
 namespace engram::index {
 
-RankResult Rank(const UserIndex& index, const QueryPlan& plan, const RankRequest& request,
-                const RankingParams& params) {
-  RankResult result;
-  SearchRequest sr;
-  sr.terms = plan.terms;
-  sr.query_vector = request.query_vector;
-  sr.k = request.k;
-  sr.candidate_pool = params.candidate_pool;
-  sr.exclude_chunk_ids = request.exclude_chunk_ids;
-  sr.kinds = request.kinds;
-  sr.fusion = params.fusion;
-  sr.min_score = request.min_score;
-  result.used_vectors = index.AcceptsQueryVector(request.query_vector);
-  for (const Hit& h : index.Search(sr)) {
-    result.hits.push_back({h.ordinal, h.score, h.lexical, h.cosine});
-    if (h.bm25 > 0) ++result.lexical_candidates;
-    if (h.cosine) ++result.vector_candidates;
+double NeighbourEvidence(double own, double prev, double next, double prev_weight, double next_weight) {
+  return own + prev_weight * prev + next_weight * next;
+}
+
+double SessionEvidence(std::span<const float> session_scores, size_t top, double self_score, double weight) {
+  if (!(self_score > 0) || session_scores.empty() || weight <= 0) return 0.0;
+  std::vector<float> s(session_scores.begin(), session_scores.end());
+  const size_t n = std::min(top, s.size());
+  std::partial_sort(s.begin(), s.begin() + static_cast<long>(n), s.end(), std::greater<float>());
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += s[i];
+  return weight * sum / self_score;
+}
+
+double SpeakerBoost(std::string_view speaker, std::span<const std::string> names, double boost) {
+  if (speaker.empty()) return 1.0;
+  for (const auto& n : names) {
+    if (n.size() != speaker.size()) continue;
+    bool eq = true;
+    for (size_t i = 0; i < n.size() && eq; ++i) {
+      eq = std::tolower(static_cast<unsigned char>(n[i])) == std::tolower(static_cast<unsigned char>(speaker[i]));
+    }
+    if (eq) return 1.0 + boost;
   }
-  result.total_candidates = result.hits.size();
+  return 1.0;
+}
+
+double TemporalBoost(bool when_question, bool has_temporal_term, double boost) {
+  return when_question && has_temporal_term ? 1.0 + boost : 1.0;
+}
+
+bool IsTemporalTerm(std::string_view t) {
+  // Stems as the English Snowball stemmer writes them.
+  static const std::unordered_set<std::string_view> kWords = {
+      "yesterday", "today", "tomorrow", "tonight", "ago", "last", "next", "week", "weekend", "month", "year",
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "januari", "februari",
+      "march", "april", "may", "june", "juli", "august", "septemb", "octob", "novemb", "decemb", "morn",
+      "afternoon", "even", "night", "recent", "earlier", "later", "summer", "winter", "spring", "autumn", "fall"};
+  if (kWords.count(t)) return true;
+  // Years (1900-2099) and the analyzer's ISO dates "2023-05-08" and times "14:00".
+  if (t.size() == 4 && (t.rfind("19", 0) == 0 || t.rfind("20", 0) == 0) &&
+      std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return true;
+  }
+  if (t.size() >= 7 && t[4] == '-' && std::isdigit(static_cast<unsigned char>(t[0]))) return true;
+  if (t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0]))) return true;
+  return false;
+}
+
+std::vector<std::string> SelectFeedbackTerms(std::vector<FeedbackCandidate> candidates, uint32_t doc_count,
+                                             size_t max_terms) {
+  std::vector<std::pair<double, std::string>> scored;
+  for (auto& c : candidates) {
+    if (c.doc_freq == 0 || c.doc_freq * 2 > doc_count) continue;
+    if (c.weight_sum <= 0) continue;
+    const double idf = std::log(1.0 + (doc_count - c.doc_freq + 0.5) / (c.doc_freq + 0.5));
+    scored.emplace_back(c.weight_sum * idf, std::move(c.term));
+  }
+  std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < scored.size() && out.size() < max_terms; ++i) out.push_back(std::move(scored[i].second));
+  return out;
+}
+
+namespace {
+
+struct Candidate {
+  uint32_t ordinal;
+  double evidence = 0;  // combined lexical evidence (raw BM25 scale)
+  std::optional<float> cosine;
+};
+
+// Previous / next live chunk of the same session, or kNoOrdinal. Chunks of a session are appended in
+// conversation order, so the nearest live ordinal with the same session is the neighbouring turn.
+uint32_t SessionNeighbour(const UserIndex& idx, uint32_t o, int step) {
+  const std::string_view session = idx.SessionId(o);
+  if (session.empty()) return kNoOrdinal;
+  const uint32_t n = idx.ordinal_count();
+  for (int64_t p = static_cast<int64_t>(o) + step, hops = 0; p >= 0 && p < n && hops < 8; p += step, ++hops) {
+    const auto q = static_cast<uint32_t>(p);
+    if (!idx.IsLive(q)) continue;
+    return idx.SessionId(q) == session ? q : kNoOrdinal;
+  }
+  return kNoOrdinal;
+}
+
+bool HasTemporalTerm(const UserIndex& idx, uint32_t o) {
+  const InvertedIndex& lex = idx.lexical();
+  for (uint32_t t : lex.DocTermIds(o)) {
+    if (IsTemporalTerm(lex.TermText(t))) return true;
+  }
+  return false;
+}
+
+// One lexical pass: scores, then the evidence of the `pool` best first-pass candidates.
+void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, std::span<const WeightedTerm> terms,
+                     const RankingParams& p, const std::vector<uint32_t>& vector_candidates,
+                     const std::function<bool(uint32_t)>& allowed, LexicalScores& lex,
+                     std::vector<Candidate>& out) {
+  idx.lexical().Score(terms, lex);
+  const double self = lex.self_score();
+
+  // First-pass pool: best raw scores among allowed chunks, plus the vector candidates.
+  std::vector<std::pair<float, uint32_t>> first;
+  first.reserve(lex.touched().size());
+  for (uint32_t o : lex.touched()) {
+    if (lex.score(o) > 0 && allowed(o)) first.emplace_back(lex.score(o), o);
+  }
+  // Session evidence over every matching chunk, not only the pool.
+  std::unordered_map<std::string_view, std::vector<float>> sessions;
+  if (p.session_weight > 0) {
+    for (const auto& [s, o] : first) {
+      const std::string_view sid = idx.SessionId(o);
+      if (!sid.empty()) sessions[sid].push_back(s);
+    }
+  }
+  const size_t pool = std::min(p.candidate_pool, first.size());
+  std::partial_sort(first.begin(), first.begin() + static_cast<long>(pool), first.end(),
+                    [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  first.resize(pool);
+  std::unordered_set<uint32_t> seen;
+  std::vector<uint32_t> ordinals;
+  for (const auto& [s, o] : first) {
+    if (seen.insert(o).second) ordinals.push_back(o);
+  }
+  // A turn whose neighbour matches is a candidate too (the answer after the question).
+  const size_t direct = ordinals.size();
+  for (size_t i = 0; i < direct; ++i) {
+    for (int step : {-1, 1}) {
+      const uint32_t nb = SessionNeighbour(idx, ordinals[i], step);
+      if (nb != kNoOrdinal && allowed(nb) && seen.insert(nb).second) ordinals.push_back(nb);
+    }
+  }
+  for (uint32_t o : vector_candidates) {
+    if (seen.insert(o).second) ordinals.push_back(o);
+  }
+
+  out.clear();
+  for (uint32_t o : ordinals) {
+    const uint32_t prev = SessionNeighbour(idx, o, -1);
+    const uint32_t next = SessionNeighbour(idx, o, +1);
+    double e = NeighbourEvidence(lex.score(o), prev == kNoOrdinal ? 0.0 : lex.score(prev),
+                                 next == kNoOrdinal ? 0.0 : lex.score(next), p.prev_weight, p.next_weight);
+    e *= SpeakerBoost(idx.Speaker(o), plan.names, p.speaker_boost);
+    if (plan.is_when_question) e *= TemporalBoost(true, HasTemporalTerm(idx, o), p.temporal_boost);
+    const std::string_view sid = idx.SessionId(o);
+    if (!sid.empty() && p.session_weight > 0) {
+      auto it = sessions.find(sid);
+      if (it != sessions.end()) e += self * SessionEvidence(it->second, p.session_top, self, p.session_weight);
+    }
+    out.push_back({o, e, std::nullopt});
+  }
+}
+
+// Calibrates, fuses, thresholds and orders the candidates into the result's hits.
+void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double self_score,
+            std::span<const float> cosines, const RankRequest& req, const RankingParams& p, RankResult& result) {
+  std::vector<RankedHit> hits;
+  for (const auto& c : cands) {
+    const double lexical = CalibrateBm25(c.evidence, self_score, p.fusion.bm25_k);
+    std::optional<float> cosine;
+    if (result.used_vectors && idx.HasVector(c.ordinal)) cosine = cosines[c.ordinal];
+    const std::optional<double> vec =
+        cosine ? std::optional<double>(CalibrateCosine(*cosine, p.fusion.cosine_lo, p.fusion.cosine_hi))
+               : std::nullopt;
+    const double fused = FuseWeighted(lexical, vec, p.fusion.alpha);
+    if (fused > 0 && fused >= req.min_score) {
+      hits.push_back({c.ordinal, static_cast<float>(fused), static_cast<float>(lexical), cosine});
+    }
+  }
+  std::sort(hits.begin(), hits.end(), [](const RankedHit& a, const RankedHit& b) {
+    return a.score != b.score ? a.score > b.score : a.ordinal < b.ordinal;
+  });
+  if (hits.size() > req.k) hits.resize(req.k);
+  result.total_candidates = cands.size();
+  result.hits = std::move(hits);
+}
+
+// Terms shared by the best first-pass candidates, absent from the query (pseudo-relevance feedback).
+std::vector<std::string> FeedbackTerms(const UserIndex& idx, std::vector<Candidate> top,
+                                       std::span<const WeightedTerm> terms, const RankingParams& p) {
+  const size_t n = std::min(p.feedback_docs, top.size());
+  std::partial_sort(top.begin(), top.begin() + static_cast<long>(n), top.end(),
+                    [](const Candidate& a, const Candidate& b) { return a.evidence > b.evidence; });
+  if (n == 0 || top[0].evidence <= 0) return {};
+  std::unordered_set<std::string_view> in_query;
+  for (const auto& t : terms) in_query.insert(t.term);
+  const InvertedIndex& inv = idx.lexical();
+  std::unordered_map<uint32_t, std::pair<FeedbackCandidate, int>> pooled;  // term id -> (candidate, docs)
+  for (size_t i = 0; i < n && top[i].evidence > 0; ++i) {
+    for (uint32_t t : inv.DocTermIds(top[i].ordinal)) {
+      const std::string_view text = inv.TermText(t);
+      if (in_query.count(text)) continue;
+      auto& [fc, docs] = pooled[t];
+      if (fc.term.empty()) {
+        fc.term = std::string(text);
+        fc.doc_freq = inv.DocFreqById(t);
+      }
+      fc.weight_sum += top[i].evidence / top[0].evidence;
+      ++docs;
+    }
+  }
+  std::vector<FeedbackCandidate> agreed;
+  for (auto& [t, entry] : pooled) {
+    if (entry.second >= 2) agreed.push_back(std::move(entry.first));
+  }
+  return SelectFeedbackTerms(std::move(agreed), inv.live_count(), p.feedback_terms);
+}
+
+}  // namespace
+
+Status ApplyRankingOverrides(std::string_view spec, RankingParams& p) {
+  while (!spec.empty()) {
+    const size_t comma = spec.find(',');
+    const std::string_view item = spec.substr(0, comma);
+    spec = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos) return Status::InvalidArgument("ranking override without '=': " + std::string(item));
+    const std::string name(item.substr(0, eq));
+    const std::string value(item.substr(eq + 1));
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) || v < 0) {
+      return Status::InvalidArgument("ranking override " + name + ": not a non-negative number: " + value);
+    }
+    if (name == "candidate_pool") p.candidate_pool = static_cast<size_t>(v);
+    else if (name == "prev_weight") p.prev_weight = v;
+    else if (name == "next_weight") p.next_weight = v;
+    else if (name == "session_weight") p.session_weight = v;
+    else if (name == "session_top") p.session_top = static_cast<size_t>(v);
+    else if (name == "speaker_boost") p.speaker_boost = v;
+    else if (name == "temporal_boost") p.temporal_boost = v;
+    else if (name == "feedback_docs") p.feedback_docs = static_cast<size_t>(v);
+    else if (name == "feedback_terms") p.feedback_terms = static_cast<size_t>(v);
+    else if (name == "feedback_weight") p.feedback_weight = v;
+    else if (name == "fusion.alpha") p.fusion.alpha = v;
+    else if (name == "fusion.bm25_k") p.fusion.bm25_k = v;
+    else if (name == "fusion.cosine_lo") p.fusion.cosine_lo = v;
+    else if (name == "fusion.cosine_hi") p.fusion.cosine_hi = v;
+    else return Status::InvalidArgument("unknown ranking parameter: " + name);
+  }
+  return Status::Ok();
+}
+
+RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& req, const RankingParams& p) {
+  RankResult result;
+  if (req.k == 0 || idx.size() == 0) return result;
+
+  std::vector<uint32_t> excluded;
+  for (const auto& id : req.exclude_chunk_ids) {
+    if (auto o = idx.Find(id)) excluded.push_back(*o);
+  }
+  std::sort(excluded.begin(), excluded.end());
+  const bool kind_filter = (req.kinds & kAllKinds) != kAllKinds;
+  const std::function<bool(uint32_t)> allowed = [&](uint32_t o) {
+    if (!idx.IsLive(o)) return false;
+    if (kind_filter && (req.kinds & KindBit(idx.Kind(o))) == 0) return false;
+    return excluded.empty() || !std::binary_search(excluded.begin(), excluded.end(), o);
+  };
+
+  // Vector signal: cosines of every chunk, and the best `pool` as candidates.
+  thread_local std::vector<float> cosines;
+  std::vector<uint32_t> vector_candidates;
+  result.used_vectors = idx.AcceptsQueryVector(req.query_vector);
+  if (result.used_vectors) {
+    cosines.assign(idx.ordinal_count(), 0.f);
+    result.used_vectors = idx.vectors().Scores(req.query_vector, cosines);
+  }
+  if (result.used_vectors) {
+    for (const auto& d : idx.vectors().TopK(req.query_vector, p.candidate_pool, allowed)) {
+      vector_candidates.push_back(d.ordinal);
+    }
+  }
+  result.vector_candidates = vector_candidates.size();
+
+  thread_local LexicalScores lex;
+  std::vector<Candidate> cands;
+  std::vector<WeightedTerm> terms(plan.terms.begin(), plan.terms.end());
+  ScoreCandidates(idx, plan, terms, p, vector_candidates, allowed, lex, cands);
+  // Calibration always uses the original query's self score: feedback terms must not move the scale
+  // that similarity_threshold is expressed in.
+  const double self = lex.self_score();
+  result.lexical_candidates = lex.touched().size();
+
+  if (p.feedback_terms > 0 && p.feedback_docs > 0 && !cands.empty()) {
+    const auto added = FeedbackTerms(idx, cands, terms, p);
+    if (!added.empty()) {
+      for (const auto& t : added) terms.push_back({t, static_cast<float>(p.feedback_weight)});
+      ScoreCandidates(idx, plan, terms, p, vector_candidates, allowed, lex, cands);
+      result.lexical_candidates = lex.touched().size();
+    }
+  }
+  Finish(idx, cands, self, cosines, req, p, result);
   return result;
 }
 

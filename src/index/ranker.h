@@ -1,14 +1,24 @@
 // Ranker: the retrieval model of /chunks over one user's index.
 //
 // Rank() scores every chunk that matches the query lexically (BM25 over the weighted query terms) or,
-// when a query vector is given, by cosine, then reranks the candidates with evidence a plain BM25
-// ignores (see RankingParams), calibrates the result into [0, 1] and cuts at the threshold.
+// when a query vector is given, by cosine; then reranks the best candidates with evidence plain BM25
+// ignores, each a separate pure function below with its own table test:
+// - neighbours: a turn is indexed with its session neighbours' evidence (the turn before it asks what
+//   this one answers), NeighbourEvidence;
+// - session: turns of a session that matches the query as a whole rank higher, SessionEvidence;
+// - speaker and entities: a name in the question matches the turns that person said, SpeakerBoost;
+// - time: a "when" question favours turns that carry a date or a time word, TemporalBoost;
+// - pseudo-relevance feedback: terms frequent in the first-pass best turns and rare elsewhere are
+//   added to the query at a low weight and the candidates rescored, SelectFeedbackTerms.
+// The combined lexical evidence is calibrated into [0, 1] against the query's own score (fusion.h),
+// fused with the calibrated cosine when vectors exist, and cut at the threshold.
 // Pure function of the index, the query and the parameters; thread-safe under the index's shared lock.
 #pragma once
 
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "index/fusion.h"
@@ -18,8 +28,17 @@
 namespace engram::index {
 
 struct RankingParams {
-  FusionParams fusion;           // lexical/vector calibration and fusion
-  size_t candidate_pool = 200;   // candidates reranked
+  FusionParams fusion;            // lexical/vector calibration and fusion
+  size_t candidate_pool = 300;    // first-pass candidates (per signal) that are reranked
+  double prev_weight = 0.30;      // share of the previous session turn's score added to a turn
+  double next_weight = 0.15;      // share of the next session turn's score
+  double session_weight = 0.15;   // session evidence, relative to the query's self score
+  size_t session_top = 3;         // a session's evidence is the sum of its best turns
+  double speaker_boost = 0.25;    // multiplier bonus when the turn's speaker is named in the query
+  double temporal_boost = 0.20;   // multiplier bonus for turns with time words on when-questions
+  size_t feedback_docs = 3;       // pseudo-relevance feedback: best first-pass turns read
+  size_t feedback_terms = 8;      // terms added
+  double feedback_weight = 0.25;  // weight of an added term (query terms weigh up to 1)
 };
 
 struct RankRequest {
@@ -46,7 +65,36 @@ struct RankResult {
   bool used_vectors = false;
 };
 
+// Overrides fields of `params` from "name=value,name=value" (names as the fields above, fusion fields
+// as fusion.alpha / fusion.bm25_k). InvalidArgument names an unknown field or a bad number.
+Status ApplyRankingOverrides(std::string_view spec, RankingParams& params);
+
 RankResult Rank(const UserIndex& index, const QueryPlan& plan, const RankRequest& request,
                 const RankingParams& params = {});
+
+// --- The evidence functions (pure).
+
+// Own score plus shares of the session neighbours' scores.
+double NeighbourEvidence(double own, double prev, double next, double prev_weight, double next_weight);
+// Sum of the best `top` scores of a session, divided by the query's self score (so it is comparable
+// across queries), times `weight`.
+double SessionEvidence(std::span<const float> session_scores, size_t top, double self_score, double weight);
+// 1 + boost when `speaker` (any case) is one of `names`, else 1.
+double SpeakerBoost(std::string_view speaker, std::span<const std::string> names, double boost);
+// 1 + boost when the question asks "when" and the turn has a temporal term, else 1.
+double TemporalBoost(bool when_question, bool has_temporal_term, double boost);
+// True for analyzed terms that date a statement: weekdays, months, relative days, "ago", years,
+// ISO dates and times as the analyzer writes them.
+bool IsTemporalTerm(std::string_view term);
+
+struct FeedbackCandidate {
+  std::string term;
+  double weight_sum = 0;  // sum over feedback documents of the document's normalized score
+  uint32_t doc_freq = 0;  // in the whole index
+};
+// Picks up to `max_terms` terms with the highest weight_sum * idf, skipping terms present in at most
+// one feedback document (no agreement) and terms in more than half of the index (no information).
+std::vector<std::string> SelectFeedbackTerms(std::vector<FeedbackCandidate> candidates, uint32_t doc_count,
+                                             size_t max_terms);
 
 }  // namespace engram::index

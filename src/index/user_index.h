@@ -15,7 +15,7 @@
 // the accessors) are valid only while the caller holds the lock that excludes writers.
 //
 // Thread-safety: not synchronized itself. Its owner (UserIndexHandle in index_cache.h) guards it with a
-// std::shared_mutex: any number of concurrent Search()/accessor calls under the shared lock;
+// shared mutex (writer-preferring, so searches cannot starve writes): any number of concurrent Search()/accessor calls under the shared lock;
 // Add/SetVector/Remove*/Compact/set_version under the exclusive lock. Search uses thread_local scratch
 // sized by the corpus, reused across queries, so the hot path allocates only O(k) per query.
 #pragma once

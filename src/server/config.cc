@@ -104,6 +104,12 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   opt("--embed-dimensions", c.embed_dimensions, "ENGRAM_EMBED_DIMENSIONS", "remote: requested dimensions (0: model's)");
   opt("--embed-hash-dim", c.embed_hash_dim, "ENGRAM_EMBED_HASH_DIM", "hash: vector dimension")
       ->check(CLI::Range(8, 4096));
+  opt("--wordnet-dir", c.wordnet_dir, "ENGRAM_WORDNET_DIR",
+      "WordNet data files for query expansion (Debian's wordnet-base); empty: no expansion");
+  opt("--synonyms-per-word", c.synonyms_per_word, "ENGRAM_SYNONYMS_PER_WORD",
+      "WordNet synonyms added per query word (0: no expansion)")->check(CLI::Range(0, 10));
+  opt("--ranking", c.ranking, "ENGRAM_RANKING",
+      "Advanced: overrides of the ranking parameters, name=value,... (see docs/retrieval.md)");
   try {
     app.parse(args);
   } catch (const CLI::CallForHelp& e) {

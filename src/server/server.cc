@@ -13,6 +13,7 @@
 #include "index/index_cache.h"
 #include "jobs/embedding_worker.h"
 #include "service/chunks_service.h"
+#include "text/wordnet.h"
 #include "service/index_maintainer.h"
 #include "service/ingest_service.h"
 #include "service/key_service.h"
@@ -33,6 +34,7 @@ struct Server::Parts {
   std::unique_ptr<index::IndexCache> index_cache;
   std::unique_ptr<jobs::EmbeddingWorker> embedding_worker;
   std::unique_ptr<service::IndexMaintainer> index_maintainer;
+  std::unique_ptr<text::WordNet> wordnet;
   std::unique_ptr<service::ChunksService> chunks;
   std::unique_ptr<api::ApiApp> app;
   std::unique_ptr<api::HttpServer> http;
@@ -87,8 +89,19 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   p->index_maintainer = std::make_unique<service::IndexMaintainer>(p->index_cache.get(), p->embedding_worker.get());
   p->ingest->AddObserver(p->index_maintainer.get());
   p->users->AddObserver(p->index_maintainer.get());
+  service::ChunksServiceOptions chunk_options;
+  ENGRAM_RETURN_IF_ERROR(index::ApplyRankingOverrides(config.ranking, chunk_options.ranking));
+  if (!config.wordnet_dir.empty() && config.synonyms_per_word > 0) {
+    p->wordnet = std::make_unique<text::WordNet>(text::WordNetOptions{.dir = config.wordnet_dir});
+    if (p->wordnet->Load()) {
+      chunk_options.wordnet = p->wordnet.get();
+      chunk_options.synonyms_per_word = static_cast<size_t>(config.synonyms_per_word);
+    } else {
+      ENGRAM_LOG(kWarn, "server", "no WordNet data in {}: queries are not expanded", config.wordnet_dir);
+    }
+  }
   p->chunks = std::make_unique<service::ChunksService>(ctx, p->index_cache.get(), p->query_embedder.get(), model,
-                                                       p->embedding_worker.get());
+                                                       p->embedding_worker.get(), chunk_options);
 
   api::ApiOptions ao;
   ao.rate_limit_test = config.rate_limit_test;

@@ -10,13 +10,13 @@ double MsSince(int64_t start_ns) { return (MonotonicNanos() - start_ns) / 1e6; }
 
 ChunksService::ChunksService(ServiceContext ctx, index::IndexCache* cache, embed::Embedder* query_embedder,
                              std::string embedder_model, jobs::EmbeddingWorker* embeddings,
-                             index::RankingParams params)
+                             ChunksServiceOptions options)
     : ctx_(ctx),
       cache_(cache),
       embedder_(query_embedder),
       model_(std::move(embedder_model)),
       embeddings_(embeddings),
-      params_(params) {}
+      options_(options) {}
 
 Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   const int64_t start = MonotonicNanos();
@@ -26,6 +26,9 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
 
   index::QueryOptions qo;
   qo.max_context_turns = request.max_context_turns;
+  qo.wordnet = options_.wordnet;
+  qo.synonyms_per_word = options_.synonyms_per_word;
+  qo.synonym_weight = options_.synonym_weight;
   index::QueryPlan plan = index::BuildQuery(request.turns, qo);
   response.used_query = plan.used_query;
   response.debug.threshold = request.similarity_threshold;
@@ -77,7 +80,7 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   rr.query_vector = query_vector;
   rr.now = ctx_.clock->NowMs();
   handle->Read([&](const index::UserIndex& idx) {
-    index::RankResult ranked = index::Rank(idx, plan, rr, params_);
+    index::RankResult ranked = index::Rank(idx, plan, rr, options_.ranking);
     response.debug.total_candidates = ranked.total_candidates;
     response.debug.lexical_candidates = ranked.lexical_candidates;
     response.debug.vector_candidates = ranked.vector_candidates;

@@ -56,13 +56,20 @@ struct ChunksResponse {
   ChunksDebug debug;
 };
 
+struct ChunksServiceOptions {
+  index::RankingParams ranking;
+  const text::WordNet* wordnet = nullptr;  // query expansion; null = none. Not owned.
+  size_t synonyms_per_word = 2;
+  float synonym_weight = 0.15f;
+};
+
 class ChunksService {
  public:
-  // `embedder` may be null or disabled (lexical only). Not owned.
+  // `query_embedder` may be null or disabled (lexical only). Not owned.
   // `embeddings` (may be null) is given the chunks a freshly loaded index finds without a vector.
   ChunksService(ServiceContext ctx, index::IndexCache* cache, embed::Embedder* query_embedder,
                 std::string embedder_model, jobs::EmbeddingWorker* embeddings = nullptr,
-                index::RankingParams params = {});
+                ChunksServiceOptions options = {});
 
   Result<ChunksResponse> Search(const ChunksRequest& request);
 
@@ -72,7 +79,7 @@ class ChunksService {
   embed::Embedder* embedder_;
   std::string model_;
   jobs::EmbeddingWorker* embeddings_;
-  index::RankingParams params_;
+  ChunksServiceOptions options_;
 };
 
 }  // namespace engram::service

@@ -21,6 +21,10 @@
 #include "common/metrics.h"
 #include "embed/embedder.h"
 
+namespace engram::upstream {
+class HandlePool;
+}  // namespace engram::upstream
+
 namespace engram::embed {
 
 struct RemoteEmbedderOptions {
@@ -57,21 +61,16 @@ class RemoteEmbedder final : public Embedder {
   const std::string& endpoint() const { return endpoint_; }
 
  private:
-  class HandlePool;
-  struct Attempt;
-
   explicit RemoteEmbedder(RemoteEmbedderOptions options);
   // One batch with its retries.
   Result<std::vector<Vector>> EmbedBatch(const std::vector<std::string>& texts, size_t begin, size_t end);
-  // One HTTP exchange: transport failure or the HTTP status, headers of interest and body.
-  Attempt Post(const std::string& body);
   Result<std::vector<Vector>> ParseResponse(const std::string& body, size_t expected);
   void Record(std::string_view outcome, double seconds);
 
   RemoteEmbedderOptions options_;
   std::string endpoint_;
   std::string name_;
-  std::unique_ptr<HandlePool> pool_;
+  std::unique_ptr<upstream::HandlePool> pool_;
   std::atomic<int> dimension_{0};
   engram::Histogram* seconds_ = nullptr;  // engram_embed_seconds, per HTTP attempt
 };

@@ -176,7 +176,11 @@ void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double se
     const std::optional<double> vec =
         cosine ? std::optional<double>(CalibrateCosine(*cosine, p.fusion.cosine_lo, p.fusion.cosine_hi))
                : std::nullopt;
-    const double fused = FuseWeighted(lexical, vec, p.fusion.alpha);
+    double fused = FuseWeighted(lexical, vec, p.fusion.alpha);
+    if (p.recency_weight > 0) {
+      fused = ApplyRecency(fused, RecencyDecay(req.now, idx.Timestamp(c.ordinal), p.recency_half_life_days),
+                           p.recency_weight);
+    }
     if (fused > 0 && fused >= req.min_score) {
       hits.push_back({c.ordinal, static_cast<float>(fused), static_cast<float>(lexical), cosine});
     }
@@ -247,6 +251,8 @@ Status ApplyRankingOverrides(std::string_view spec, RankingParams& p) {
     else if (name == "feedback_docs") p.feedback_docs = static_cast<size_t>(v);
     else if (name == "feedback_terms") p.feedback_terms = static_cast<size_t>(v);
     else if (name == "feedback_weight") p.feedback_weight = v;
+    else if (name == "recency_weight") p.recency_weight = v;
+    else if (name == "recency_half_life_days") p.recency_half_life_days = v;
     else if (name == "fusion.alpha") p.fusion.alpha = v;
     else if (name == "fusion.bm25_k") p.fusion.bm25_k = v;
     else if (name == "fusion.cosine_lo") p.fusion.cosine_lo = v;

@@ -39,6 +39,8 @@ struct RankingParams {
   size_t feedback_docs = 3;       // pseudo-relevance feedback: best first-pass turns read
   size_t feedback_terms = 8;      // terms added
   double feedback_weight = 0.25;  // weight of an added term (query terms weigh up to 1)
+  double recency_weight = 0;      // 0 = off; 1 = score fully multiplied by the age decay
+  double recency_half_life_days = 30;
 };
 
 struct RankRequest {

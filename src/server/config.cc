@@ -92,6 +92,9 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   opt("--index-memory-mb", c.index_memory_mb, "ENGRAM_INDEX_MEMORY_MB",
       "Memory budget of resident per-user indexes, least recently used evicted beyond it")
       ->check(CLI::Range(1, 1 << 20));
+  opt("--vector-storage", c.vector_storage, "ENGRAM_VECTOR_STORAGE",
+      "Chunk vectors in memory: float32 | int8 (4x smaller, approximate cosines)")
+      ->check(CLI::IsMember({"float32", "int8"}));
   opt("--embedder", c.embedder, "ENGRAM_EMBEDDER", "Chunk embeddings: none (lexical only) | hash | remote")
       ->check(CLI::IsMember({"none", "hash", "remote"}));
   opt("--embed-url", c.embed_url, "ENGRAM_EMBED_URL", "remote: OpenAI-compatible base URL (/v1/embeddings)");

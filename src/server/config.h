@@ -31,7 +31,8 @@ struct Config {
   std::string sync = "full";              // SQLite synchronous: full | normal
   std::string default_workspace = "default";
   // Retrieval.
-  int index_memory_mb = 1024;             // budget of resident per-user indexes (LRU beyond it)
+  int index_memory_mb = 1024;
+  std::string vector_storage = "float32";  // float32 | int8 (4x smaller, cosines within ~0.01)             // budget of resident per-user indexes (LRU beyond it)
   std::string embedder = "none";          // none | hash | remote
   std::string embed_url;                  // remote: OpenAI-compatible base URL
   std::string embed_model;

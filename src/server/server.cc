@@ -79,8 +79,11 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   p->query_embedder = std::make_unique<embed::CachedEmbedder>(std::move(query_inner),
                                                               embed::CachedEmbedderOptions{.metrics = &p->metrics});
   const std::string model(p->record_embedder->Name());
+  index::IndexOptions index_options;
+  index_options.vector_storage =
+      config.vector_storage == "int8" ? index::VectorStorage::kInt8 : index::VectorStorage::kFloat32;
   p->index_cache = std::make_unique<index::IndexCache>(static_cast<size_t>(config.index_memory_mb) << 20,
-                                                       index::IndexOptions{}, &p->metrics);
+                                                       index_options, &p->metrics);
   if (p->record_embedder->Enabled()) {
     p->embedding_worker = std::make_unique<jobs::EmbeddingWorker>(
         p->store.get(), p->record_embedder.get(), model, p->index_cache.get(), jobs::EmbeddingWorkerOptions{},

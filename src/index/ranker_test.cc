@@ -1,0 +1,187 @@
+#include "index/ranker.h"
+
+#include <gtest/gtest.h>
+
+namespace engram::index {
+namespace {
+
+TEST(RankerFunctionsTest, NeighbourEvidence) {
+  struct Case {
+    double own, prev, next, wp, wn, want;
+  } cases[] = {
+      {2.0, 0.0, 0.0, 0.3, 0.15, 2.0},
+      {0.0, 4.0, 0.0, 0.3, 0.15, 1.2},  // an answer turn inherits part of its question's match
+      {1.0, 2.0, 4.0, 0.3, 0.15, 2.2},
+      {1.0, 2.0, 4.0, 0.0, 0.0, 1.0},
+  };
+  for (const auto& c : cases) EXPECT_DOUBLE_EQ(NeighbourEvidence(c.own, c.prev, c.next, c.wp, c.wn), c.want);
+}
+
+TEST(RankerFunctionsTest, SessionEvidenceSumsTheBestTurnsRelativeToSelf) {
+  const std::vector<float> scores = {1.0f, 4.0f, 2.0f, 3.0f};
+  EXPECT_DOUBLE_EQ(SessionEvidence(scores, 3, 10.0, 0.5), 0.5 * (4 + 3 + 2) / 10.0);
+  EXPECT_DOUBLE_EQ(SessionEvidence(scores, 10, 10.0, 1.0), 1.0);
+  EXPECT_DOUBLE_EQ(SessionEvidence(scores, 3, 0.0, 1.0), 0.0);
+  EXPECT_DOUBLE_EQ(SessionEvidence({}, 3, 10.0, 1.0), 0.0);
+  EXPECT_DOUBLE_EQ(SessionEvidence(scores, 3, 10.0, 0.0), 0.0);
+}
+
+TEST(RankerFunctionsTest, SpeakerAndTemporalBoosts) {
+  const std::vector<std::string> names = {"caroline", "lgbtq"};
+  EXPECT_DOUBLE_EQ(SpeakerBoost("Caroline", names, 0.25), 1.25);
+  EXPECT_DOUBLE_EQ(SpeakerBoost("Melanie", names, 0.25), 1.0);
+  EXPECT_DOUBLE_EQ(SpeakerBoost("", names, 0.25), 1.0);
+  EXPECT_DOUBLE_EQ(SpeakerBoost("Carol", names, 0.25), 1.0);
+  EXPECT_DOUBLE_EQ(TemporalBoost(true, true, 0.2), 1.2);
+  EXPECT_DOUBLE_EQ(TemporalBoost(true, false, 0.2), 1.0);
+  EXPECT_DOUBLE_EQ(TemporalBoost(false, true, 0.2), 1.0);
+}
+
+TEST(RankerFunctionsTest, TemporalTerms) {
+  for (const char* t : {"yesterday", "week", "friday", "januari", "2023", "2023-05-08", "14:00", "ago"}) {
+    EXPECT_TRUE(IsTemporalTerm(t)) << t;
+  }
+  for (const char* t : {"sushi", "1234", "3000", "caroline", "12", "paint"}) EXPECT_FALSE(IsTemporalTerm(t)) << t;
+}
+
+TEST(RankerFunctionsTest, FeedbackTermsNeedAgreementAndInformation) {
+  std::vector<FeedbackCandidate> c = {
+      {"pottery", 1.8, 3},   // in two top docs, rare: chosen first
+      {"class", 1.5, 10},
+      {"the", 2.0, 90},      // in most of the index: no information
+      {"vase", 0.0, 2},      // no weight
+  };
+  auto out = SelectFeedbackTerms(c, 100, 2);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], "pottery");
+  EXPECT_EQ(out[1], "class");
+}
+
+TEST(RankerFunctionsTest, OverridesParseAndReject) {
+  RankingParams p;
+  ASSERT_TRUE(ApplyRankingOverrides("prev_weight=0.5,feedback_terms=0,fusion.alpha=0.8", p).ok());
+  EXPECT_DOUBLE_EQ(p.prev_weight, 0.5);
+  EXPECT_EQ(p.feedback_terms, 0u);
+  EXPECT_DOUBLE_EQ(p.fusion.alpha, 0.8);
+  EXPECT_EQ(ApplyRankingOverrides("nope=1", p).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ApplyRankingOverrides("prev_weight=x", p).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ApplyRankingOverrides("prev_weight", p).code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(ApplyRankingOverrides("", p).ok());
+}
+
+// A small two-person conversation in two sessions.
+class RankTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Add("D1:1", "Caroline", "s1", "Caroline: Hey Mel! How have you been?");
+    Add("D1:2", "Melanie", "s1", "Melanie: What did you do this week?");
+    Add("D1:3", "Caroline", "s1", "Caroline: I went to a LGBTQ support group yesterday and it was so powerful.");
+    Add("D1:4", "Melanie", "s1", "Melanie: That sounds great. I took the kids to the museum.");
+    Add("D2:1", "Melanie", "s2", "Melanie: Which pottery class are you taking?");
+    Add("D2:2", "Caroline", "s2", "Caroline: The one downtown on Saturdays, I love it.");
+    Add("D2:3", "Melanie", "s2", "Melanie: I support you going to the group, Caroline.");
+  }
+  void Add(const std::string& id, const std::string& speaker, const std::string& session, const std::string& text) {
+    domain::Chunk c;
+    c.id = id + "#0";
+    c.record_id = id;
+    c.kind = domain::RecordKind::kEvent;
+    c.speaker = speaker;
+    c.session_id = session;
+    c.text = text;
+    c.timestamp = 1'683'554'160'000;
+    ASSERT_TRUE(index_.Add(c, {}, session).ok());
+  }
+  std::vector<std::string> Ranked(const std::string& question, RankingParams p = {}, RankRequest r = {}) {
+    std::vector<Turn> turns = {{"user", question}};
+    QueryPlan plan = BuildQuery(turns);
+    r.k = r.k == 6 ? 10 : r.k;
+    std::vector<std::string> ids;
+    for (const auto& h : Rank(index_, plan, r, p).hits) ids.emplace_back(index_.RecordId(h.ordinal));
+    return ids;
+  }
+  UserIndex index_;
+};
+
+TEST_F(RankTest, FindsTheAnswerTurnAndScoresInUnitRange) {
+  std::vector<Turn> turns = {{"user", "When did Caroline go to the LGBTQ support group?"}};
+  QueryPlan plan = BuildQuery(turns);
+  RankResult r = Rank(index_, plan, RankRequest{.k = 5});
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(index_.RecordId(r.hits[0].ordinal), "D1:3");
+  for (const auto& h : r.hits) {
+    EXPECT_GT(h.score, 0.0f);
+    EXPECT_LT(h.score, 1.0f);
+  }
+  for (size_t i = 1; i < r.hits.size(); ++i) EXPECT_GE(r.hits[i - 1].score, r.hits[i].score);
+}
+
+TEST_F(RankTest, SpeakerNamedInTheQuestionWins) {
+  // Chat messages whose text does not carry the speaker's name: only the speaker field can tell.
+  Add("E1", "Caroline", "s3", "I finally joined the support group for new runners near my flat");
+  Add("E2", "Melanie", "s3", "The support group sounds nice");
+  RankingParams off;
+  off.speaker_boost = 0;
+  off.feedback_terms = 0;
+  off.session_weight = 0;
+  off.prev_weight = off.next_weight = 0;
+  RankingParams on = off;
+  on.speaker_boost = 1.0;
+  auto pos = [](const std::vector<std::string>& ids, const char* id) {
+    return std::find(ids.begin(), ids.end(), id) - ids.begin();
+  };
+  auto without = Ranked("Caroline support group", off);
+  auto with = Ranked("Caroline support group", on);
+  EXPECT_LT(pos(without, "E2"), pos(without, "E1"));  // the shorter turn wins on BM25 alone
+  EXPECT_LT(pos(with, "E1"), pos(with, "E2"));
+}
+
+TEST_F(RankTest, NeighbourBringsTheAnswerAfterAQuestion) {
+  // D2:2 shares no word with the query; its question (D2:1) does.
+  RankingParams off;
+  off.prev_weight = 0;
+  off.next_weight = 0;
+  off.feedback_terms = 0;
+  off.session_weight = 0;
+  auto without = Ranked("pottery class", off);
+  EXPECT_EQ(std::find(without.begin(), without.end(), "D2:2"), without.end());
+  auto with = Ranked("pottery class");
+  EXPECT_NE(std::find(with.begin(), with.end(), "D2:2"), with.end());
+}
+
+TEST_F(RankTest, ThresholdExclusionAndEmptyQuery) {
+  RankRequest r;
+  r.min_score = 0.99;
+  EXPECT_TRUE(Ranked("LGBTQ support group", {}, r).empty());
+  const std::vector<std::string> excluded = {"D1:3#0"};
+  RankRequest ex;
+  ex.exclude_chunk_ids = excluded;
+  auto ids = Ranked("LGBTQ support group", {}, ex);
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "D1:3"), ids.end());
+  EXPECT_TRUE(Ranked("the of and").empty());
+}
+
+TEST_F(RankTest, RecencyFavoursNewerTurnsWhenAskedTo) {
+  domain::Chunk old_c, new_c;
+  old_c.id = "old#0"; old_c.record_id = "old"; old_c.text = "weekly budget review"; old_c.timestamp = 0;
+  new_c.id = "new#0"; new_c.record_id = "new"; new_c.text = "weekly budget review"; new_c.timestamp = 86'400'000LL * 60;
+  UserIndex idx;
+  ASSERT_TRUE(idx.Add(old_c).ok());
+  ASSERT_TRUE(idx.Add(new_c).ok());
+  std::vector<Turn> turns = {{"user", "budget review"}};
+  QueryPlan plan = BuildQuery(turns);
+  RankRequest r;
+  r.now = new_c.timestamp;
+  RankingParams p;
+  p.recency_weight = 0.5;
+  auto hits = Rank(idx, plan, r, p).hits;
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(idx.RecordId(hits[0].ordinal), "new");
+  EXPECT_LT(hits[1].score, hits[0].score);
+  p.recency_weight = 0;
+  hits = Rank(idx, plan, r, p).hits;
+  EXPECT_FLOAT_EQ(hits[0].score, hits[1].score);
+}
+
+}  // namespace
+}  // namespace engram::index

@@ -1,5 +1,8 @@
 #include "api/app.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "api/errors.h"
 #include "common/log.h"
 
@@ -24,7 +27,11 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 }  // namespace
 
 ApiApp::ApiApp(ApiServices services, ApiOptions options)
-    : s_(services), options_(options), limiter_(services.clock), pool_(options.request_threads, options.request_queue) {
+    : s_(services), options_(options), limiter_(services.clock),
+      pool_(options.request_threads, options.request_queue),
+      compute_pool_(options.compute_threads ? options.compute_threads
+                                            : std::max(1u, std::thread::hardware_concurrency()),
+                    options.request_queue) {
   AddSystemRoutes();
   AddUserRoutes();
   AddIngestRoutes();
@@ -34,25 +41,29 @@ ApiApp::ApiApp(ApiServices services, ApiOptions options)
 
 ApiApp::~ApiApp() { Shutdown(); }
 
-void ApiApp::Shutdown() { pool_.Shutdown(); }
+void ApiApp::Shutdown() {
+  pool_.Shutdown();
+  compute_pool_.Shutdown();
+}
 
 void ApiApp::Add(std::string method, std::string pattern, std::optional<domain::KeyScope> scope, SyncHandler h,
-                 bool on_io_thread) {
+                 Runs runs) {
   auto route = std::make_unique<Route>();
   route->name = pattern;
   route->scope = scope;
-  route->on_io_thread = on_io_thread;
+  route->runs = runs;
   route->handler = std::move(h);
   const Route* r = route.get();
   routes_.push_back(std::move(route));
   router_.Add(std::move(method), std::move(pattern),
               [this, r](HttpRequest&& req, std::shared_ptr<ResponseWriter> writer) {
-                if (r->on_io_thread) {
+                if (r->runs == Runs::kIoThread) {
                   writer->Send(Run(*r, req));
                   return;
                 }
                 auto shared_req = std::make_shared<HttpRequest>(std::move(req));
-                const bool queued = pool_.TrySubmit([this, r, shared_req, writer] { writer->Send(Run(*r, *shared_req)); });
+                ThreadPool& pool = r->runs == Runs::kCompute ? compute_pool_ : pool_;
+                const bool queued = pool.TrySubmit([this, r, shared_req, writer] { writer->Send(Run(*r, *shared_req)); });
                 if (!queued) {
                   HttpResponse busy = ErrorResponse(Status::Unavailable("Server busy; retry shortly"), shared_req->request_id);
                   busy.headers.emplace_back("Retry-After", "1");

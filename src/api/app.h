@@ -33,8 +33,9 @@ struct ApiOptions {
   int rate_limit_test = 60;     // requests/min for sk_test_ keys; 0 = unlimited
   int rate_limit_live = 600;    // requests/min for sk_live_ keys; 0 = unlimited
   int rate_limit_other = 0;     // requests/min for keys of any other form; 0 = unlimited
-  size_t request_threads = 16;  // handlers block on durable writes, so more threads than cores
-  size_t request_queue = 4096;  // pending requests beyond which the server answers 503
+  size_t request_threads = 16;  // writes: handlers block on durable commits, so more threads than cores
+  size_t compute_threads = 0;   // reads (CPU-bound ranking): 0 = one per core
+  size_t request_queue = 4096;  // pending requests per pool beyond which the server answers 503
   std::string default_workspace = "default";  // its admin keys may manage every workspace's keys
 };
 
@@ -69,15 +70,20 @@ class ApiApp {
   static std::string ExtractApiKey(const HttpRequest& req);
 
  private:
+  // Where a handler runs. CPU-bound reads get a pool sized to the cores, so a burst of searches
+  // queues instead of time-slicing (which would inflate every search's latency); handlers that block
+  // on durable writes get a larger pool, since they mostly wait for the group commit.
+  enum class Runs { kIoThread, kCompute, kBlocking };
+
   struct Route {
     std::string name;                       // metrics label, e.g. "/users/{user_id}"
     std::optional<domain::KeyScope> scope;  // nullopt: public
-    bool on_io_thread = false;              // trivial and non-blocking (health checks)
+    Runs runs = Runs::kBlocking;
     SyncHandler handler;
   };
 
   void Add(std::string method, std::string pattern, std::optional<domain::KeyScope> scope, SyncHandler h,
-           bool on_io_thread = false);
+           Runs runs = Runs::kBlocking);
   void AddSystemRoutes();
   void AddUserRoutes();
   void AddIngestRoutes();
@@ -97,7 +103,8 @@ class ApiApp {
   Router router_;
   std::vector<std::unique_ptr<Route>> routes_;
   RateLimiter limiter_;
-  ThreadPool pool_;
+  ThreadPool pool_;          // blocking handlers (writes)
+  ThreadPool compute_pool_;  // CPU-bound handlers (reads)
   std::atomic<bool> shutting_down_{false};
 };
 

@@ -12,7 +12,8 @@ void ApiApp::AddRetrievalRoutes() {
         HttpResponse r;
         r.body = dto::ChunksResponseJson(result, parsed.dialect);
         return r;
-      });
+      },
+      Runs::kCompute);
 }
 
 }  // namespace engram::api

@@ -11,7 +11,7 @@ void ApiApp::AddSystemRoutes() {
         r.body = R"({"status":"ok"})";
         return r;
       },
-      /*on_io_thread=*/true);
+      Runs::kIoThread);
 
   Add("GET", "/readyz", std::nullopt, [this](const HttpRequest&, const domain::ApiKey&) -> Result<HttpResponse> {
     HttpResponse r;
@@ -35,7 +35,7 @@ void ApiApp::AddSystemRoutes() {
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     if (s_.metrics) {
       s_.metrics->GetGauge("engram_request_queue_depth", "Requests waiting for a request thread")
-          ->Set(static_cast<double>(pool_.QueueDepth()));
+          ->Set(static_cast<double>(pool_.QueueDepth() + compute_pool_.QueueDepth()));
       r.body = s_.metrics->RenderPrometheus();
     }
     return r;

@@ -80,19 +80,53 @@ namespace {
 struct Candidate {
   uint32_t ordinal;
   double evidence = 0;  // combined lexical evidence (raw BM25 scale)
-  std::optional<float> cosine;
+};
+
+// Per-thread scratch reused across queries, so a query allocates little beyond its candidates.
+struct Scratch {
+  std::vector<uint32_t> seen;          // by ordinal: == epoch when already a candidate
+  std::vector<uint32_t> session_seen;  // by session label: == epoch when session_top is valid
+  std::vector<BestScores> session_top; // by session label
+  uint32_t epoch = 0;
+  std::vector<std::pair<float, uint32_t>> first;
+  std::vector<uint32_t> ordinals;
+
+  void Begin(uint32_t ordinals_n, uint32_t labels_n) {
+    if (seen.size() < ordinals_n) seen.resize(ordinals_n, 0);
+    if (session_seen.size() < labels_n) {
+      session_seen.resize(labels_n, 0);
+      session_top.resize(labels_n);
+    }
+    if (++epoch == 0) {  // wrapped: clear the marks once every 4 billion queries
+      std::fill(seen.begin(), seen.end(), 0);
+      std::fill(session_seen.begin(), session_seen.end(), 0);
+      epoch = 1;
+    }
+  }
+  bool MarkSeen(uint32_t o) {
+    if (seen[o] == epoch) return false;
+    seen[o] = epoch;
+    return true;
+  }
+  BestScores& Session(uint32_t label, size_t keep) {
+    if (session_seen[label] != epoch) {
+      session_seen[label] = epoch;
+      session_top[label] = BestScores(keep);
+    }
+    return session_top[label];
+  }
 };
 
 // Previous / next live chunk of the same session, or kNoOrdinal. Chunks of a session are appended in
 // conversation order, so the nearest live ordinal with the same session is the neighbouring turn.
 uint32_t SessionNeighbour(const UserIndex& idx, uint32_t o, int step) {
-  const std::string_view session = idx.SessionId(o);
-  if (session.empty()) return kNoOrdinal;
+  if (idx.SessionId(o).empty()) return kNoOrdinal;
+  const uint32_t session = idx.SessionKey(o);
   const uint32_t n = idx.ordinal_count();
   for (int64_t p = static_cast<int64_t>(o) + step, hops = 0; p >= 0 && p < n && hops < 8; p += step, ++hops) {
     const auto q = static_cast<uint32_t>(p);
     if (!idx.IsLive(q)) continue;
-    return idx.SessionId(q) == session ? q : kNoOrdinal;
+    return idx.SessionKey(q) == session ? q : kNoOrdinal;
   }
   return kNoOrdinal;
 }
@@ -106,62 +140,56 @@ bool HasTemporalTerm(const UserIndex& idx, uint32_t o) {
 }
 
 // One lexical pass: scores, then the evidence of the `pool` best first-pass candidates.
+template <typename Allowed>
 void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, std::span<const WeightedTerm> terms,
-                     const RankingParams& p, const std::vector<uint32_t>& vector_candidates,
-                     const std::function<bool(uint32_t)>& allowed, LexicalScores& lex,
-                     std::vector<Candidate>& out) {
+                     const RankingParams& p, const std::vector<uint32_t>& vector_candidates, const Allowed& allowed,
+                     LexicalScores& lex, Scratch& sc, std::vector<Candidate>& out) {
   idx.lexical().Score(terms, lex);
-  const double self = lex.self_score();
+  sc.Begin(idx.ordinal_count(), idx.label_count());
 
-  // First-pass pool: best raw scores among allowed chunks, plus the vector candidates.
-  std::vector<std::pair<float, uint32_t>> first;
-  first.reserve(lex.touched().size());
+  // First-pass pool: best raw scores among allowed chunks; session evidence over all of them.
+  auto& first = sc.first;
+  first.clear();
   for (uint32_t o : lex.touched()) {
-    if (lex.score(o) > 0 && allowed(o)) first.emplace_back(lex.score(o), o);
-  }
-  // Session evidence over every matching chunk, not only the pool.
-  std::unordered_map<std::string_view, std::vector<float>> sessions;
-  if (p.session_weight > 0) {
-    for (const auto& [s, o] : first) {
-      const std::string_view sid = idx.SessionId(o);
-      if (!sid.empty()) sessions[sid].push_back(s);
-    }
+    const float s = lex.score(o);
+    if (!(s > 0) || !allowed(o)) continue;
+    first.emplace_back(s, o);
+    if (p.session_weight > 0 && !idx.SessionId(o).empty()) sc.Session(idx.SessionKey(o), p.session_top).Add(s);
   }
   const size_t pool = std::min(p.candidate_pool, first.size());
   std::partial_sort(first.begin(), first.begin() + static_cast<long>(pool), first.end(),
                     [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  first.resize(pool);
-  std::unordered_set<uint32_t> seen;
-  std::vector<uint32_t> ordinals;
-  for (const auto& [s, o] : first) {
-    if (seen.insert(o).second) ordinals.push_back(o);
+  auto& ordinals = sc.ordinals;
+  ordinals.clear();
+  for (size_t i = 0; i < pool; ++i) {
+    if (sc.MarkSeen(first[i].second)) ordinals.push_back(first[i].second);
   }
   // A turn whose neighbour matches is a candidate too (the answer after the question).
   const size_t direct = ordinals.size();
   for (size_t i = 0; i < direct; ++i) {
     for (int step : {-1, 1}) {
       const uint32_t nb = SessionNeighbour(idx, ordinals[i], step);
-      if (nb != kNoOrdinal && allowed(nb) && seen.insert(nb).second) ordinals.push_back(nb);
+      if (nb != kNoOrdinal && allowed(nb) && sc.MarkSeen(nb)) ordinals.push_back(nb);
     }
   }
   for (uint32_t o : vector_candidates) {
-    if (seen.insert(o).second) ordinals.push_back(o);
+    if (sc.MarkSeen(o)) ordinals.push_back(o);
   }
 
   out.clear();
+  out.reserve(ordinals.size());
   for (uint32_t o : ordinals) {
     const uint32_t prev = SessionNeighbour(idx, o, -1);
     const uint32_t next = SessionNeighbour(idx, o, +1);
     double e = NeighbourEvidence(lex.score(o), prev == kNoOrdinal ? 0.0 : lex.score(prev),
                                  next == kNoOrdinal ? 0.0 : lex.score(next), p.prev_weight, p.next_weight);
-    e *= SpeakerBoost(idx.Speaker(o), plan.names, p.speaker_boost);
+    if (!plan.names.empty()) e *= SpeakerBoost(idx.Speaker(o), plan.names, p.speaker_boost);
     if (plan.is_when_question) e *= TemporalBoost(true, HasTemporalTerm(idx, o), p.temporal_boost);
-    const std::string_view sid = idx.SessionId(o);
-    if (!sid.empty() && p.session_weight > 0) {
-      auto it = sessions.find(sid);
-      if (it != sessions.end()) e += self * SessionEvidence(it->second, p.session_top, self, p.session_weight);
+    if (p.session_weight > 0 && !idx.SessionId(o).empty()) {
+      const uint32_t label = idx.SessionKey(o);
+      if (sc.session_seen[label] == sc.epoch) e += p.session_weight * sc.session_top[label].Sum();
     }
-    out.push_back({o, e, std::nullopt});
+    out.push_back({o, e});
   }
 }
 
@@ -272,13 +300,13 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
   }
   std::sort(excluded.begin(), excluded.end());
   const bool kind_filter = (req.kinds & kAllKinds) != kAllKinds;
-  const std::function<bool(uint32_t)> allowed = [&](uint32_t o) {
+  const auto allowed = [&](uint32_t o) {
     if (!idx.IsLive(o)) return false;
     if (kind_filter && (req.kinds & KindBit(idx.Kind(o))) == 0) return false;
     return excluded.empty() || !std::binary_search(excluded.begin(), excluded.end(), o);
   };
 
-  // Vector signal: cosines of every chunk, and the best `pool` as candidates.
+  // Vector signal: cosines of every chunk (one scan), and the best `pool` of them as candidates.
   thread_local std::vector<float> cosines;
   std::vector<uint32_t> vector_candidates;
   result.used_vectors = idx.AcceptsQueryVector(req.query_vector);
@@ -287,16 +315,23 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
     result.used_vectors = idx.vectors().Scores(req.query_vector, cosines);
   }
   if (result.used_vectors) {
-    for (const auto& d : idx.vectors().TopK(req.query_vector, p.candidate_pool, allowed)) {
-      vector_candidates.push_back(d.ordinal);
+    thread_local std::vector<std::pair<float, uint32_t>> by_cosine;
+    by_cosine.clear();
+    for (uint32_t o = 0; o < idx.ordinal_count(); ++o) {
+      if (idx.HasVector(o) && cosines[o] > 0 && allowed(o)) by_cosine.emplace_back(cosines[o], o);
     }
+    const size_t n = std::min(p.candidate_pool, by_cosine.size());
+    std::partial_sort(by_cosine.begin(), by_cosine.begin() + static_cast<long>(n), by_cosine.end(),
+                      [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    for (size_t i = 0; i < n; ++i) vector_candidates.push_back(by_cosine[i].second);
   }
   result.vector_candidates = vector_candidates.size();
 
   thread_local LexicalScores lex;
+  thread_local Scratch scratch;
   std::vector<Candidate> cands;
   std::vector<WeightedTerm> terms(plan.terms.begin(), plan.terms.end());
-  ScoreCandidates(idx, plan, terms, p, vector_candidates, allowed, lex, cands);
+  ScoreCandidates(idx, plan, terms, p, vector_candidates, allowed, lex, scratch, cands);
   // Calibration always uses the original query's self score: feedback terms must not move the scale
   // that similarity_threshold is expressed in.
   const double self = lex.self_score();
@@ -306,7 +341,7 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
     const auto added = FeedbackTerms(idx, cands, terms, p);
     if (!added.empty()) {
       for (const auto& t : added) terms.push_back({t, static_cast<float>(p.feedback_weight)});
-      ScoreCandidates(idx, plan, terms, p, vector_candidates, allowed, lex, cands);
+      ScoreCandidates(idx, plan, terms, p, vector_candidates, allowed, lex, scratch, cands);
       result.lexical_candidates = lex.touched().size();
     }
   }

@@ -78,6 +78,31 @@ RankResult Rank(const UserIndex& index, const QueryPlan& plan, const RankRequest
 
 // Own score plus shares of the session neighbours' scores.
 double NeighbourEvidence(double own, double prev, double next, double prev_weight, double next_weight);
+// The best `keep` (at most 8) scores seen, for session evidence in one pass over the matches.
+class BestScores {
+ public:
+  explicit BestScores(size_t keep = 3) : keep_(keep < 8 ? keep : 8) {}
+  void Add(float s) {
+    if (n_ < keep_) {
+      top_[n_++] = s;
+    } else if (n_ > 0) {
+      size_t low = 0;
+      for (size_t i = 1; i < n_; ++i) low = top_[i] < top_[low] ? i : low;
+      if (s > top_[low]) top_[low] = s;
+    }
+  }
+  double Sum() const {
+    double sum = 0;
+    for (size_t i = 0; i < n_; ++i) sum += top_[i];
+    return sum;
+  }
+
+ private:
+  size_t keep_;
+  size_t n_ = 0;
+  float top_[8] = {};
+};
+
 // Sum of the best `top` scores of a session, divided by the query's self score (so it is comparable
 // across queries), times `weight`.
 double SessionEvidence(std::span<const float> session_scores, size_t top, double self_score, double weight);

@@ -185,3 +185,20 @@ TEST_F(RankTest, RecencyFavoursNewerTurnsWhenAskedTo) {
 
 }  // namespace
 }  // namespace engram::index
+
+namespace engram::index {
+namespace {
+
+TEST(RankerFunctionsTest, BestScoresKeepsTheTopAndAgreesWithSessionEvidence) {
+  const std::vector<float> scores = {1.0f, 4.0f, 2.0f, 3.0f, 0.5f};
+  BestScores best(3);
+  for (float s : scores) best.Add(s);
+  EXPECT_DOUBLE_EQ(best.Sum(), 9.0);
+  EXPECT_DOUBLE_EQ(0.5 * best.Sum() / 10.0, SessionEvidence(scores, 3, 10.0, 0.5));
+  BestScores none(0);
+  none.Add(5);
+  EXPECT_DOUBLE_EQ(none.Sum(), 0.0);
+}
+
+}  // namespace
+}  // namespace engram::index

@@ -77,7 +77,7 @@ Status UserIndex::AddAnalyzed(const domain::Chunk& chunk, std::span<const std::s
   m.type = labels_.Intern(chunk.type);
   m.source = labels_.Intern(chunk.source);
   m.speaker = labels_.Intern(chunk.speaker);
-  m.session = labels_.Intern(session_id);
+  m.session = labels_.Intern(session_id.empty() ? std::string_view(chunk.session_id) : session_id);
   m.timestamp = chunk.timestamp;
   m.kind = chunk.kind;
   meta_.push_back(m);

@@ -126,6 +126,10 @@ class UserIndex {
   std::string_view Source(uint32_t o) const { return labels_.Get(meta_[o].source); }
   std::string_view Speaker(uint32_t o) const { return labels_.Get(meta_[o].speaker); }
   std::string_view SessionId(uint32_t o) const { return labels_.Get(meta_[o].session); }
+  // Interned ids of the session and speaker labels: equal ids mean equal strings. Below label_count().
+  uint32_t SessionKey(uint32_t o) const { return meta_[o].session; }
+  uint32_t SpeakerKey(uint32_t o) const { return meta_[o].speaker; }
+  uint32_t label_count() const { return labels_.size(); }
   domain::RecordKind Kind(uint32_t o) const { return meta_[o].kind; }
   TimeMs Timestamp(uint32_t o) const { return meta_[o].timestamp; }
   bool HasVector(uint32_t o) const { return vectors_.HasVector(o); }

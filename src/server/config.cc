@@ -56,6 +56,8 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   opt("--io-threads", c.io_threads, "ENGRAM_IO_THREADS", "HTTP I/O threads")->check(CLI::Range(1, 64));
   opt("--request-threads", c.request_threads, "ENGRAM_REQUEST_THREADS", "Request handler pool size")
       ->check(CLI::Range(1, 1024));
+  opt("--compute-threads", c.compute_threads, "ENGRAM_COMPUTE_THREADS",
+      "Threads for CPU-bound reads such as /chunks (0: one per core)")->check(CLI::Range(0, 1024));
   opt("--request-queue", c.request_queue, "ENGRAM_REQUEST_QUEUE", "Pending requests before answering 503")
       ->check(CLI::Range(1, 1 << 20));
   opt("--max-body-bytes", c.max_body_bytes, "ENGRAM_MAX_BODY_BYTES", "Largest accepted request body")

@@ -19,6 +19,7 @@ struct Config {
   std::string log_level = "info";
   int io_threads = 1;
   int request_threads = 16;
+  int compute_threads = 0;                // 0: one per core
   int request_queue = 4096;
   int64_t max_body_bytes = 8 << 20;
   int read_timeout_ms = 30000;

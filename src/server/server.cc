@@ -112,6 +112,7 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   ao.rate_limit_other = config.rate_limit_other;
   ao.request_threads = static_cast<size_t>(config.request_threads);
   ao.request_queue = static_cast<size_t>(config.request_queue);
+  ao.compute_threads = static_cast<size_t>(config.compute_threads);
   ao.default_workspace = config.default_workspace;
   api::ApiServices as{p->keys.get(), p->users.get(), p->ingest.get(), p->chunks.get(), p->store.get(),
                       &p->metrics, SystemClock::Default()};

@@ -1,0 +1,287 @@
+// bench/chunks: /chunks latency and throughput of a real engramd for one user with 10,000 chunks.
+//
+// 1. Starts build/engramd (fresh data dir, embedder "hash": deterministic 384-dim test vectors),
+//    ingests 10,000 synthetic chat events for one user and waits until every chunk has its vector.
+// 2. Restarts the server and times the first /chunks (cold: the user's index is built from the store).
+// 3. 16 keep-alive clients query for --seconds: prints requests/s, client p50/p99 and the server-side
+//    p50/p99 (debug.total_time_ms of each response).
+// 4. In this process: SQLite FTS5 bm25() top-20 over the same texts with the same queries, and the
+//    ratio to the server-side search time; the in-memory size of the index per chunk beyond text and
+//    vector, and a single-threaded build of it.
+//
+//   chunks_bench [--chunks 10000] [--clients 16] [--seconds 10]
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "embed/hash_embedder.h"
+#include "index/user_index.h"
+#include "tests/http/engramd_process.h"
+#include "tests/support/http_client.h"
+
+using engram::testing::EngramdProcess;
+using engram::testing::HttpClient;
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kKey = "bench_key_0123456789abcdef";
+
+std::string Arg(int argc, char** argv, const char* name, const char* def) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return def;
+}
+
+// A deterministic vocabulary with a Zipf-like draw, so terms have realistic document frequencies.
+class TextGen {
+ public:
+  explicit TextGen(uint32_t seed) : rng_(seed) {
+    static const char* kWords[] = {
+        "meeting", "project", "dinner", "sushi", "weekend", "family", "budget", "report", "garden", "running",
+        "painting", "camping", "kids", "school", "friend", "birthday", "concert", "guitar", "trip", "beach",
+        "mountain", "coffee", "morning", "evening", "office", "deadline", "launch", "design", "review", "hiring",
+        "engineer", "customer", "support", "group", "museum", "library", "novel", "recipe", "pottery", "class",
+        "yoga", "marathon", "doctor", "vacation", "flight", "hotel", "train", "dog", "cat", "puppy", "adoption",
+        "volunteer", "charity", "counseling", "career", "interview", "promotion", "salary", "rent", "apartment",
+        "moving", "city", "park", "bike", "soccer", "basketball", "tennis", "swimming", "photography", "camera",
+        "podcast", "movie", "series", "music", "festival", "wedding", "anniversary", "parents", "sister", "brother",
+        "grandma", "holiday", "christmas", "summer", "winter", "spring", "autumn", "lake", "river", "forest",
+        "workshop", "conference", "talk", "slides", "budgeting", "taxes", "insurance", "bank", "loan", "savings"};
+    for (const char* w : kWords) words_.emplace_back(w);
+    filler_ = {"I", "we", "the", "a", "really", "went", "to", "with", "and", "last", "was", "so", "it", "my", "our"};
+  }
+  std::string Sentence(int n) {
+    std::string s;
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int i = 0; i < n; ++i) {
+      if (i) s += ' ';
+      if (u(rng_) < 0.45) {
+        s += filler_[rng_() % filler_.size()];
+      } else {
+        // Zipf-ish: low ranks more often.
+        const double r = std::pow(u(rng_), 2.2);
+        s += words_[static_cast<size_t>(r * words_.size()) % words_.size()];
+      }
+    }
+    return s + ".";
+  }
+  std::string Query() {
+    std::string q = "what about the";
+    for (int i = 0; i < 3; ++i) q += " " + words_[rng_() % words_.size()];
+    return q;
+  }
+
+ private:
+  std::mt19937 rng_;
+  std::vector<std::string> words_;
+  std::vector<std::string> filler_;
+};
+
+double Pct(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
+}
+
+double NumberAfter(const std::string& text, const std::string& key) {
+  const auto pos = text.find(key);
+  return pos == std::string::npos ? 0.0 : std::strtod(text.c_str() + pos + key.size(), nullptr);
+}
+
+double MetricValue(const std::string& text, const std::string& name) {
+  const auto pos = text.find("\n" + name + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stod(text.substr(pos + name.size() + 2));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int n_chunks = std::stoi(Arg(argc, argv, "--chunks", "10000"));
+  const int clients = std::stoi(Arg(argc, argv, "--clients", "16"));
+  const int seconds = std::stoi(Arg(argc, argv, "--seconds", "10"));
+  const std::vector<std::pair<std::string, std::string>> headers = {{"x-api-key", kKey},
+                                                                    {"Content-Type", "application/json"}};
+
+  TextGen gen(42);
+  std::vector<std::string> texts;
+  for (int i = 0; i < n_chunks; ++i) texts.push_back(gen.Sentence(14 + i % 17));
+
+  EngramdProcess server({"--api-keys", kKey, "--rate-limit-other", "0", "--embedder", "hash", "--sync", "normal",
+                         "--request-threads", "8", "--io-threads", "1"});
+  if (auto st = server.Start(); !st.ok()) {
+    std::fprintf(stderr, "cannot start engramd: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  {
+    HttpClient c("127.0.0.1", server.port());
+    c.Post("/register", Json{{"user_id", "bench"}}.dump(), headers);
+    for (int b = 0; b < n_chunks; b += 100) {
+      Json events = Json::array();
+      for (int i = b; i < std::min(n_chunks, b + 100); ++i) {
+        events.push_back({{"event_id", "e" + std::to_string(i)}, {"type", "message"}, {"content", texts[i]},
+                          {"metadata", {{"session_id", "s" + std::to_string(i / 20)}}}});
+      }
+      auto r = c.Post("/ingest", Json{{"user_id", "bench"}, {"events", events}}.dump(), headers);
+      if (!r.ok() || r->status != 200) {
+        std::fprintf(stderr, "ingest failed\n");
+        return 1;
+      }
+    }
+    // Wait until every chunk is embedded (the test embedder runs in the background worker).
+    for (int i = 0; i < 600; ++i) {
+      auto m = c.Get("/metrics");
+      if (m.ok() && MetricValue(m->body, "engram_chunks_embedded_total") >= n_chunks) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  server.Terminate();
+  if (auto st = server.Start(); !st.ok()) return 1;
+
+  std::vector<std::string> queries;
+  for (int i = 0; i < 2000; ++i) queries.push_back(gen.Query());
+  auto body = [&](const std::string& q) {
+    return Json{{"user_id", "bench"}, {"history", {{{"role", "user"}, {"content", q}}}}, {"k", 10},
+                {"similarity_threshold", 0.0}}.dump();
+  };
+
+  std::vector<std::string> bodies;
+  for (const auto& q : queries) bodies.push_back(body(q));
+
+  // Cold: the first request builds the index from the store.
+  double cold_server_ms = 0, cold_client_ms = 0;
+  bool used_vectors = false;
+  {
+    HttpClient c("127.0.0.1", server.port());
+    const auto t0 = Clock::now();
+    auto r = c.Post("/chunks", body(queries[0]), headers);
+    cold_client_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (!r.ok() || r->status != 200) {
+      std::fprintf(stderr, "chunks failed\n");
+      return 1;
+    }
+    Json j = Json::parse(r->body);
+    cold_server_ms = j["debug"]["total_time_ms"].get<double>();
+    used_vectors = j["debug"]["used_vectors"].get<bool>();
+  }
+
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<double> client_ms, server_ms, search_ms;
+  std::atomic<long> done{0}, errors{0};
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient c("127.0.0.1", server.port());
+      std::vector<double> lc, ls, lsearch;
+      for (size_t i = t; !stop.load(std::memory_order_relaxed); i += clients) {
+        const auto t0 = Clock::now();
+        auto r = c.Post("/chunks", bodies[i % bodies.size()], headers);
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        if (!r.ok() || r->status != 200) {
+          ++errors;
+          continue;
+        }
+        // The server's own timings, read without parsing the whole body (keeps the client cheap).
+        lc.push_back(ms);
+        ls.push_back(NumberAfter(r->body, "\"total_time_ms\":"));
+        lsearch.push_back(NumberAfter(r->body, "\"search_time_ms\":"));
+        ++done;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      client_ms.insert(client_ms.end(), lc.begin(), lc.end());
+      server_ms.insert(server_ms.end(), ls.begin(), ls.end());
+      search_ms.insert(search_ms.end(), lsearch.begin(), lsearch.end());
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop.store(true);
+  for (auto& th : threads) th.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  server.Terminate();
+
+  // FTS5 over the same texts, same queries (terms OR-ed, as a keyword search would).
+  sqlite3* db = nullptr;
+  sqlite3_open(":memory:", &db);
+  sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='porter unicode61')", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+  sqlite3_stmt* ins = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO t(rowid, body) VALUES (?, ?)", -1, &ins, nullptr);
+  for (int i = 0; i < n_chunks; ++i) {
+    sqlite3_bind_int(ins, 1, i + 1);
+    sqlite3_bind_text(ins, 2, texts[i].c_str(), -1, SQLITE_STATIC);
+    sqlite3_step(ins);
+    sqlite3_reset(ins);
+  }
+  sqlite3_finalize(ins);
+  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, "SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 20", -1, &q, nullptr);
+  std::vector<double> fts_ms;
+  for (int i = 0; i < 1000; ++i) {
+    std::string expr;
+    std::string words = queries[i].substr(std::strlen("what about the "));
+    size_t pos = 0;
+    while (pos < words.size()) {
+      size_t sp = words.find(' ', pos);
+      if (sp == std::string::npos) sp = words.size();
+      if (!expr.empty()) expr += " OR ";
+      expr += "\"" + words.substr(pos, sp - pos) + "\"";
+      pos = sp + 1;
+    }
+    const auto t0 = Clock::now();
+    sqlite3_bind_text(q, 1, expr.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+    }
+    sqlite3_reset(q);
+    fts_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+
+  // Index memory and a single-threaded build, in this process, over the same chunks and vectors.
+  engram::embed::HashEmbedder embedder;
+  engram::index::UserIndex idx;
+  const auto b0 = Clock::now();
+  for (int i = 0; i < n_chunks; ++i) {
+    engram::domain::Chunk c;
+    c.id = "e" + std::to_string(i) + "#0";
+    c.record_id = "e" + std::to_string(i);
+    c.text = texts[i];
+    c.session_id = "s" + std::to_string(i / 20);
+    idx.Add(c, embedder.EmbedOne(texts[i]), c.session_id);
+  }
+  const double build_ms = std::chrono::duration<double, std::milli>(Clock::now() - b0).count();
+  const auto mem = idx.MemoryBytes();
+
+  std::printf("bench/chunks: %d chunks (384-dim hash-embedder vectors: %s), %d keep-alive clients, %.1f s\n", n_chunks,
+              used_vectors ? "used" : "NOT used", clients, elapsed);
+  std::printf("  requests/s                 : %.0f (%ld ok, %ld errors)\n", done.load() / elapsed, done.load(),
+              errors.load());
+  std::printf("  client latency ms          : p50 %.3f  p99 %.3f\n", Pct(client_ms, 0.5), Pct(client_ms, 0.99));
+  std::printf("  server-side total ms       : p50 %.3f  p99 %.3f\n", Pct(server_ms, 0.5), Pct(server_ms, 0.99));
+  std::printf("  server-side search ms      : p50 %.3f  p99 %.3f\n", Pct(search_ms, 0.5), Pct(search_ms, 0.99));
+  std::printf("  SQLite FTS5 bm25() top-20  : p50 %.3f ms  p99 %.3f ms  (FTS5 p50 / our search p50 = %.1fx)\n",
+              Pct(fts_ms, 0.5), Pct(fts_ms, 0.99), Pct(fts_ms, 0.5) / std::max(1e-9, Pct(search_ms, 0.5)));
+  std::printf("  cold first request         : %.1f ms server-side (%.1f ms at the client), index built from the store\n",
+              cold_server_ms, cold_client_ms);
+  std::printf("  single-thread index build  : %.1f ms for %d chunks (in process)\n", build_ms, n_chunks);
+  std::printf("  index memory per chunk     : %.0f B beyond text (%.0f B) and vector (%.0f B)\n",
+              static_cast<double>(mem.index) / n_chunks, static_cast<double>(mem.text) / n_chunks,
+              static_cast<double>(mem.vectors) / n_chunks);
+  return errors.load() == 0 ? 0 : 1;
+}

@@ -120,7 +120,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> texts;
   for (int i = 0; i < n_chunks; ++i) texts.push_back(gen.Sentence(14 + i % 17));
 
+  const std::string storage = Arg(argc, argv, "--vector-storage", "float32");
   EngramdProcess server({"--api-keys", kKey, "--rate-limit-other", "0", "--embedder", "hash", "--sync", "normal",
+                         "--vector-storage", storage,
                          "--request-threads", "8", "--io-threads", "1"});
   if (auto st = server.Start(); !st.ok()) {
     std::fprintf(stderr, "cannot start engramd: %s\n", st.ToString().c_str());

@@ -117,6 +117,14 @@ struct Scratch {
   }
 };
 
+// Moves the `n` best (score desc, ordinal asc) to the front, in order. nth_element first: linear in
+// the candidates rather than n log n over all of them.
+void TopPrefix(std::vector<std::pair<float, uint32_t>>& v, size_t n) {
+  auto better = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+  if (n < v.size()) std::nth_element(v.begin(), v.begin() + static_cast<long>(n), v.end(), better);
+  std::sort(v.begin(), v.begin() + static_cast<long>(n), better);
+}
+
 // Previous / next live chunk of the same session, or kNoOrdinal. Chunks of a session are appended in
 // conversation order, so the nearest live ordinal with the same session is the neighbouring turn.
 uint32_t SessionNeighbour(const UserIndex& idx, uint32_t o, int step) {
@@ -141,24 +149,31 @@ bool HasTemporalTerm(const UserIndex& idx, uint32_t o) {
 
 // One lexical pass: scores, then the evidence of the `pool` best first-pass candidates.
 template <typename Allowed>
-void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, std::span<const WeightedTerm> terms,
-                     const RankingParams& p, const std::vector<uint32_t>& vector_candidates, const Allowed& allowed,
-                     LexicalScores& lex, Scratch& sc, std::vector<Candidate>& out) {
-  idx.lexical().Score(terms, lex);
+// `lex` holds the query's scores; `extra` (may be null) the feedback terms' scores, added to them.
+void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingParams& p,
+                     const std::vector<uint32_t>& vector_candidates, const Allowed& allowed,
+                     const LexicalScores& lex, const LexicalScores* extra, Scratch& sc, std::vector<Candidate>& out) {
   sc.Begin(idx.ordinal_count(), idx.label_count());
+  auto score = [&](uint32_t o) -> float { return extra ? lex.score(o) + extra->score(o) : lex.score(o); };
 
   // First-pass pool: best raw scores among allowed chunks; session evidence over all of them.
   auto& first = sc.first;
   first.clear();
-  for (uint32_t o : lex.touched()) {
-    const float s = lex.score(o);
-    if (!(s > 0) || !allowed(o)) continue;
+  auto consider = [&](uint32_t o) {
+    const float s = score(o);
+    if (!(s > 0) || !allowed(o)) return;
     first.emplace_back(s, o);
     if (p.session_weight > 0 && !idx.SessionId(o).empty()) sc.Session(idx.SessionKey(o), p.session_top).Add(s);
+  };
+  for (uint32_t o : lex.touched()) consider(o);
+  if (extra) {
+    // Documents matched only by feedback terms (lex.score == 0): the others were considered above.
+    for (uint32_t o : extra->touched()) {
+      if (lex.score(o) == 0) consider(o);
+    }
   }
   const size_t pool = std::min(p.candidate_pool, first.size());
-  std::partial_sort(first.begin(), first.begin() + static_cast<long>(pool), first.end(),
-                    [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  TopPrefix(first, pool);
   auto& ordinals = sc.ordinals;
   ordinals.clear();
   for (size_t i = 0; i < pool; ++i) {
@@ -181,8 +196,8 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, std::span<cons
   for (uint32_t o : ordinals) {
     const uint32_t prev = SessionNeighbour(idx, o, -1);
     const uint32_t next = SessionNeighbour(idx, o, +1);
-    double e = NeighbourEvidence(lex.score(o), prev == kNoOrdinal ? 0.0 : lex.score(prev),
-                                 next == kNoOrdinal ? 0.0 : lex.score(next), p.prev_weight, p.next_weight);
+    double e = NeighbourEvidence(score(o), prev == kNoOrdinal ? 0.0 : score(prev),
+                                 next == kNoOrdinal ? 0.0 : score(next), p.prev_weight, p.next_weight);
     if (!plan.names.empty()) e *= SpeakerBoost(idx.Speaker(o), plan.names, p.speaker_boost);
     if (plan.is_when_question) e *= TemporalBoost(true, HasTemporalTerm(idx, o), p.temporal_boost);
     if (p.session_weight > 0 && !idx.SessionId(o).empty()) {
@@ -321,17 +336,18 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
       if (idx.HasVector(o) && cosines[o] > 0 && allowed(o)) by_cosine.emplace_back(cosines[o], o);
     }
     const size_t n = std::min(p.candidate_pool, by_cosine.size());
-    std::partial_sort(by_cosine.begin(), by_cosine.begin() + static_cast<long>(n), by_cosine.end(),
-                      [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    TopPrefix(by_cosine, n);
     for (size_t i = 0; i < n; ++i) vector_candidates.push_back(by_cosine[i].second);
   }
   result.vector_candidates = vector_candidates.size();
 
   thread_local LexicalScores lex;
+  thread_local LexicalScores feedback;
   thread_local Scratch scratch;
   std::vector<Candidate> cands;
   std::vector<WeightedTerm> terms(plan.terms.begin(), plan.terms.end());
-  ScoreCandidates(idx, plan, terms, p, vector_candidates, allowed, lex, scratch, cands);
+  idx.lexical().Score(terms, lex);
+  ScoreCandidates(idx, plan, p, vector_candidates, allowed, lex, nullptr, scratch, cands);
   // Calibration always uses the original query's self score: feedback terms must not move the scale
   // that similarity_threshold is expressed in.
   const double self = lex.self_score();
@@ -340,9 +356,13 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
   if (p.feedback_terms > 0 && p.feedback_docs > 0 && !cands.empty()) {
     const auto added = FeedbackTerms(idx, cands, terms, p);
     if (!added.empty()) {
-      for (const auto& t : added) terms.push_back({t, static_cast<float>(p.feedback_weight)});
-      ScoreCandidates(idx, plan, terms, p, vector_candidates, allowed, lex, scratch, cands);
-      result.lexical_candidates = lex.touched().size();
+      // Only the added terms are scored again; the query's own scores are reused. (BM25 sums over
+      // terms, so this equals scoring the expanded query in one pass.)
+      std::vector<WeightedTerm> extra;
+      for (const auto& t : added) extra.push_back({t, static_cast<float>(p.feedback_weight)});
+      idx.lexical().Score(extra, feedback);
+      ScoreCandidates(idx, plan, p, vector_candidates, allowed, lex, &feedback, scratch, cands);
+      result.lexical_candidates = lex.touched().size() + feedback.touched().size();
     }
   }
   Finish(idx, cands, self, cosines, req, p, result);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 
 namespace engram::llm {
 namespace {
@@ -50,6 +51,11 @@ std::string TypeName(const json& v) {
   }
 }
 
+bool IsKnownType(const std::string& type) {
+  static constexpr std::string_view kTypes[] = {"object", "array", "string", "number", "integer", "boolean", "null"};
+  return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
+}
+
 bool HasType(const json& v, const std::string& type) {
   if (type == "object") return v.is_object();
   if (type == "array") return v.is_array();
@@ -76,11 +82,12 @@ std::optional<size_t> SizeKeyword(const json& schema, const char* key) {
   return it->get<size_t>();
 }
 
-std::optional<double> NumberKeyword(const json& schema, const char* key) {
+// The minimum/maximum keyword as written (for the message), or nullptr when absent.
+const json* NumberKeyword(const json& schema, const char* key) {
   auto it = schema.find(key);
-  if (it == schema.end()) return std::nullopt;
+  if (it == schema.end()) return nullptr;
   if (!it->is_number()) throw SchemaError{std::string(key) + " must be a number"};
-  return it->get<double>();
+  return &*it;
 }
 
 std::string Plural(size_t n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); }
@@ -177,14 +184,49 @@ std::string Check(const json& v, const json& schema, const std::string& path) {
   }
   if (v.is_number()) {
     const double d = v.get<double>();
-    if (auto min = NumberKeyword(schema, "minimum"); min && d < *min) {
-      return path + ": " + v.dump() + " is less than the minimum " + json(*min).dump();
+    if (const json* min = NumberKeyword(schema, "minimum"); min && d < min->get<double>()) {
+      return path + ": " + v.dump() + " is less than the minimum " + min->dump();
     }
-    if (auto max = NumberKeyword(schema, "maximum"); max && d > *max) {
-      return path + ": " + v.dump() + " is greater than the maximum " + json(*max).dump();
+    if (const json* max = NumberKeyword(schema, "maximum"); max && d > max->get<double>()) {
+      return path + ": " + v.dump() + " is greater than the maximum " + max->dump();
     }
   }
   return "";
+}
+
+// Rejects a schema that misuses a supported keyword, wherever it is, so a broken schema is reported
+// on the first use rather than by the first document that happens to reach the broken part.
+void CheckSchema(const json& schema, const std::string& at) {
+  if (schema.is_boolean()) return;
+  if (!schema.is_object()) throw SchemaError{"a schema must be an object (at " + at + ")"};
+  if (auto it = schema.find("type"); it != schema.end()) {
+    const bool list = it->is_array() && !it->empty();
+    if (!it->is_string() && !list) throw SchemaError{"type must be a string or a list of strings (at " + at + ")"};
+    for (const json& t : list ? *it : json::array({*it})) {
+      if (!t.is_string()) throw SchemaError{"type must be a string or a list of strings (at " + at + ")"};
+      if (!IsKnownType(t.get<std::string>())) {
+        throw SchemaError{"unknown type \"" + t.get<std::string>() + "\" (at " + at + ")"};
+      }
+    }
+  }
+  if (auto it = schema.find("properties"); it != schema.end()) {
+    if (!it->is_object()) throw SchemaError{"properties must be an object (at " + at + ")"};
+    for (auto p = it->begin(); p != it->end(); ++p) CheckSchema(p.value(), Child(at, p.key()));
+  }
+  if (auto it = schema.find("required"); it != schema.end()) {
+    if (!it->is_array() || !std::all_of(it->begin(), it->end(), [](const json& r) { return r.is_string(); })) {
+      throw SchemaError{"required must be an array of strings (at " + at + ")"};
+    }
+  }
+  if (auto it = schema.find("items"); it != schema.end()) CheckSchema(*it, at + "[]");
+  if (auto it = schema.find("additionalProperties"); it != schema.end() && !it->is_boolean()) {
+    CheckSchema(*it, at + ".*");
+  }
+  if (auto it = schema.find("enum"); it != schema.end() && !it->is_array()) {
+    throw SchemaError{"enum must be an array (at " + at + ")"};
+  }
+  for (const char* key : {"minItems", "maxItems", "minLength", "maxLength"}) SizeKeyword(schema, key);
+  for (const char* key : {"minimum", "maximum"}) NumberKeyword(schema, key);
 }
 
 // End (one past the closing brace) of the balanced object starting at text[begin] == '{', or npos.
@@ -218,6 +260,7 @@ Status ValidateJson(std::string_view json_text, std::string_view schema_json) {
   json value = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return Status::InvalidArgument("$: invalid JSON");
   try {
+    CheckSchema(schema, "$");
     std::string err = Check(value, schema, "$");
     if (!err.empty()) return Status::InvalidArgument(std::move(err));
   } catch (const SchemaError& e) {

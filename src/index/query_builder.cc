@@ -5,6 +5,7 @@
 
 #include "text/analyzer.h"
 #include "text/normalize.h"
+#include "text/time_expressions.h"
 #include "text/stopwords.h"
 #include "text/tokenizer.h"
 #include "text/wordnet.h"
@@ -31,7 +32,7 @@ std::vector<std::string> Names(std::string_view text) {
 
 }  // namespace
 
-QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options) {
+QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options, TimeMs now) {
   QueryPlan plan;
   const size_t first = turns.size() > options.max_context_turns ? turns.size() - options.max_context_turns : 0;
   // The newest user turn anchors the query; without one, the newest turn of any role does.
@@ -67,6 +68,11 @@ QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options) {
 
   plan.newest_text = turns[anchor].content;
   plan.names = Names(plan.newest_text);
+  if (now != 0) {
+    for (const auto& te : text::FindTimeExpressions(plan.newest_text, text::TimeContext{.reference = now})) {
+      if (te.start_ms && te.end_ms && *te.end_ms > *te.start_ms) plan.periods.emplace_back(*te.start_ms, *te.end_ms);
+    }
+  }
   add_turn(turns[anchor], options.newest_user_weight, /*signals=*/true);
   if (options.wordnet != nullptr && options.synonyms_per_word > 0) {
     const text::AnalyzedQuery q = text::AnalyzeQuery(plan.newest_text);

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/time.h"
 #include "index/bm25.h"
 
 namespace engram::text {
@@ -51,9 +52,13 @@ struct QueryPlan {
   std::vector<std::string> names;    // lower-cased capitalized words of the newest turn
   bool is_when_question = false;
   bool has_temporal_cue = false;
+  // Periods the newest turn names ("in May 2023", "last week"), resolved against `now`: chunks whose
+  // record happened inside one of them are favoured.
+  std::vector<std::pair<TimeMs, TimeMs>> periods;
   bool empty() const { return terms.empty(); }
 };
 
-QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options = {});
+// `now` resolves relative expressions of the query ("yesterday"); 0 skips period extraction.
+QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options = {}, TimeMs now = 0);
 
 }  // namespace engram::index

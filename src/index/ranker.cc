@@ -40,6 +40,13 @@ double TemporalBoost(bool when_question, bool has_temporal_term, double boost) {
   return when_question && has_temporal_term ? 1.0 + boost : 1.0;
 }
 
+double PeriodBoost(TimeMs timestamp, std::span<const std::pair<TimeMs, TimeMs>> periods, double boost) {
+  for (const auto& [start, end] : periods) {
+    if (timestamp >= start && timestamp < end) return 1.0 + boost;
+  }
+  return 1.0;
+}
+
 bool IsTemporalTerm(std::string_view t) {
   // Stems as the English Snowball stemmer writes them.
   static const std::unordered_set<std::string_view> kWords = {
@@ -200,6 +207,7 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingP
                                  next == kNoOrdinal ? 0.0 : score(next), p.prev_weight, p.next_weight);
     if (!plan.names.empty()) e *= SpeakerBoost(idx.Speaker(o), plan.names, p.speaker_boost);
     if (plan.is_when_question) e *= TemporalBoost(true, HasTemporalTerm(idx, o), p.temporal_boost);
+    if (!plan.periods.empty()) e *= PeriodBoost(idx.Timestamp(o), plan.periods, p.period_boost);
     if (p.session_weight > 0 && !idx.SessionId(o).empty()) {
       const uint32_t label = idx.SessionKey(o);
       if (sc.session_seen[label] == sc.epoch) e += p.session_weight * sc.session_top[label].Sum();
@@ -294,6 +302,7 @@ Status ApplyRankingOverrides(std::string_view spec, RankingParams& p) {
     else if (name == "feedback_docs") p.feedback_docs = static_cast<size_t>(v);
     else if (name == "feedback_terms") p.feedback_terms = static_cast<size_t>(v);
     else if (name == "feedback_weight") p.feedback_weight = v;
+    else if (name == "period_boost") p.period_boost = v;
     else if (name == "recency_weight") p.recency_weight = v;
     else if (name == "recency_half_life_days") p.recency_half_life_days = v;
     else if (name == "fusion.alpha") p.fusion.alpha = v;

@@ -7,7 +7,8 @@
 //   this one answers), NeighbourEvidence;
 // - session: turns of a session that matches the query as a whole rank higher, SessionEvidence;
 // - speaker and entities: a name in the question matches the turns that person said, SpeakerBoost;
-// - time: a "when" question favours turns that carry a date or a time word, TemporalBoost;
+// - time: a "when" question favours turns that carry a date or a time word, TemporalBoost; a question
+//   that names a period ("in May 2023") favours turns whose record happened in it, PeriodBoost;
 // - pseudo-relevance feedback: terms frequent in the first-pass best turns and rare elsewhere are
 //   added to the query at a low weight and the candidates rescored, SelectFeedbackTerms.
 // The combined lexical evidence is calibrated into [0, 1] against the query's own score (fusion.h),
@@ -36,6 +37,7 @@ struct RankingParams {
   size_t session_top = 3;         // a session's evidence is the sum of its best turns
   double speaker_boost = 0.25;    // multiplier bonus when the turn's speaker is named in the query
   double temporal_boost = 0.20;   // multiplier bonus for turns with time words on when-questions
+  double period_boost = 0.30;     // multiplier bonus for turns that happened in a period the query names
   size_t feedback_docs = 3;       // pseudo-relevance feedback: best first-pass turns read
   size_t feedback_terms = 8;      // terms added
   double feedback_weight = 0.25;  // weight of an added term (query terms weigh up to 1)
@@ -110,6 +112,8 @@ double SessionEvidence(std::span<const float> session_scores, size_t top, double
 double SpeakerBoost(std::string_view speaker, std::span<const std::string> names, double boost);
 // 1 + boost when the question asks "when" and the turn has a temporal term, else 1.
 double TemporalBoost(bool when_question, bool has_temporal_term, double boost);
+// 1 + boost when `timestamp` lies in one of `periods` ([start, end)), else 1.
+double PeriodBoost(TimeMs timestamp, std::span<const std::pair<TimeMs, TimeMs>> periods, double boost);
 // True for analyzed terms that date a statement: weekdays, months, relative days, "ago", years,
 // ISO dates and times as the analyzer writes them.
 bool IsTemporalTerm(std::string_view term);

@@ -202,3 +202,27 @@ TEST(RankerFunctionsTest, BestScoresKeepsTheTopAndAgreesWithSessionEvidence) {
 
 }  // namespace
 }  // namespace engram::index
+
+namespace engram::index {
+namespace {
+
+TEST(RankerFunctionsTest, PeriodBoost) {
+  const std::vector<std::pair<TimeMs, TimeMs>> periods = {{100, 200}, {500, 600}};
+  EXPECT_DOUBLE_EQ(PeriodBoost(150, periods, 0.3), 1.3);
+  EXPECT_DOUBLE_EQ(PeriodBoost(500, periods, 0.3), 1.3);
+  EXPECT_DOUBLE_EQ(PeriodBoost(200, periods, 0.3), 1.0);  // end is exclusive
+  EXPECT_DOUBLE_EQ(PeriodBoost(50, {}, 0.3), 1.0);
+}
+
+TEST(QueryPeriodsTest, NamedPeriodsAreResolvedAgainstNow) {
+  const TimeMs now = *ParseIso8601("2023-06-15T12:00:00Z");
+  std::vector<Turn> turns = {{"user", "What did Melanie paint in May 2023?"}};
+  QueryPlan plan = BuildQuery(turns, {}, now);
+  ASSERT_EQ(plan.periods.size(), 1u);
+  EXPECT_EQ(plan.periods[0].first, *ParseIso8601("2023-05-01"));
+  EXPECT_EQ(plan.periods[0].second, *ParseIso8601("2023-06-01"));
+  EXPECT_TRUE(BuildQuery(turns, {}, 0).periods.empty());
+}
+
+}  // namespace
+}  // namespace engram::index

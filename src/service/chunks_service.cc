@@ -29,7 +29,7 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   qo.wordnet = options_.wordnet;
   qo.synonyms_per_word = options_.synonyms_per_word;
   qo.synonym_weight = options_.synonym_weight;
-  index::QueryPlan plan = index::BuildQuery(request.turns, qo);
+  index::QueryPlan plan = index::BuildQuery(request.turns, qo, ctx_.clock->NowMs());
   response.used_query = plan.used_query;
   response.debug.threshold = request.similarity_threshold;
 

@@ -37,6 +37,7 @@ ApiApp::ApiApp(ApiServices services, ApiOptions options)
   AddIngestRoutes();
   AddAdminRoutes();
   AddRetrievalRoutes();
+  AddProfileRoutes();
 }
 
 ApiApp::~ApiApp() { Shutdown(); }

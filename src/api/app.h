@@ -22,6 +22,8 @@
 #include "common/metrics.h"
 #include "common/thread_pool.h"
 #include "service/chunks_service.h"
+#include "service/profile_service.h"
+#include "service/query_service.h"
 #include "service/ingest_service.h"
 #include "service/key_service.h"
 #include "service/user_service.h"
@@ -45,6 +47,8 @@ struct ApiServices {
   service::UserService* users = nullptr;
   service::IngestService* ingest = nullptr;
   service::ChunksService* chunks = nullptr;
+  service::ProfileService* profile = nullptr;
+  service::QueryService* query = nullptr;
   store::Store* store = nullptr;   // for /readyz only
   Metrics* metrics = nullptr;
   const Clock* clock = nullptr;
@@ -89,6 +93,7 @@ class ApiApp {
   void AddIngestRoutes();
   void AddAdminRoutes();
   void AddRetrievalRoutes();
+  void AddProfileRoutes();
 
   void Dispatch(HttpRequest&& req, std::shared_ptr<ResponseWriter> writer);
   HttpResponse Run(const Route& route, const HttpRequest& req);

@@ -23,6 +23,8 @@ std::string_view RecordKindName(RecordKind k) {
     case RecordKind::kEvent: return "event";
     case RecordKind::kDocument: return "document";
     case RecordKind::kMessage: return "message";
+    case RecordKind::kMemory: return "memory";
+    case RecordKind::kStage3: return "stage3";
   }
   return "event";
 }
@@ -31,6 +33,8 @@ std::optional<RecordKind> ParseRecordKind(std::string_view s) {
   if (s == "event") return RecordKind::kEvent;
   if (s == "document") return RecordKind::kDocument;
   if (s == "message") return RecordKind::kMessage;
+  if (s == "memory") return RecordKind::kMemory;
+  if (s == "stage3") return RecordKind::kStage3;
   return std::nullopt;
 }
 

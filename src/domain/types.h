@@ -62,8 +62,10 @@ struct RegisterResult {
 
 // --- Records and chunks ---------------------------------------------------------------------------
 
-enum class RecordKind { kEvent = 0, kDocument = 1, kMessage = 2 };
-std::string_view RecordKindName(RecordKind k);  // "event", "document", "message"
+// What a retrievable item is. Records are events, documents or messages; memories and Stage 3 items
+// are derived, and are indexed beside record chunks with their own kind.
+enum class RecordKind { kEvent = 0, kDocument = 1, kMessage = 2, kMemory = 3, kStage3 = 4 };
+std::string_view RecordKindName(RecordKind k);  // "event", "document", "message", "memory", "stage3"
 std::optional<RecordKind> ParseRecordKind(std::string_view s);
 
 struct Chunk {
@@ -78,6 +80,9 @@ struct Chunk {
   std::string speaker;       // message role or speaker name, may be empty
   std::string session_id;    // the record's session, may be empty
   TimeMs timestamp = 0;
+  // Client record ids this chunk came from; empty means {record_id}. Derived items (memories, Stage 3
+  // answers) list every record they were built from.
+  std::vector<std::string> source_ids;
 };
 
 // An embedding of one chunk's text, tagged by the embedder that made it (vectors of different
@@ -157,6 +162,18 @@ struct Trait {
   std::string source;                    // "register" | "extracted"
   double confidence = 1.0;
   std::vector<std::string> source_ids;   // records it was inferred from (empty for register)
+  TimeMs updated_at = 0;
+};
+
+// A question about the user with its answer and sources (Stage 3 of the seed's processing model).
+struct Stage3Item {
+  std::string id;                        // "stage3_<hex>"
+  int question_index = 0;                // position in the purpose's question set; -1 for /query questions
+  std::string question;
+  std::string answer;
+  double confidence = 0;
+  std::vector<std::string> source_ids;   // client record ids the answer rests on
+  TimeMs created_at = 0;
   TimeMs updated_at = 0;
 };
 

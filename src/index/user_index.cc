@@ -80,6 +80,12 @@ Status UserIndex::AddAnalyzed(const domain::Chunk& chunk, std::span<const std::s
   m.session = labels_.Intern(session_id.empty() ? std::string_view(chunk.session_id) : session_id);
   m.timestamp = chunk.timestamp;
   m.kind = chunk.kind;
+  m.sources_begin = static_cast<uint32_t>(sources_.size());
+  for (size_t i = 0; i < chunk.source_ids.size(); ++i) {
+    if (i) sources_ += '\x1f';
+    sources_ += chunk.source_ids[i];
+  }
+  m.sources_len = static_cast<uint32_t>(sources_.size()) - m.sources_begin;
   meta_.push_back(m);
 
   if (replacing) MaybeCompact();
@@ -149,6 +155,7 @@ void UserIndex::Compact() {
   StringTable chunk_ids, record_ids, labels;
   std::vector<uint32_t> chunk_ordinal;
   std::string text;
+  std::string sources;
   std::vector<Meta> meta;
   meta.reserve(live);
   chunk_ordinal.reserve(live);
@@ -161,6 +168,8 @@ void UserIndex::Compact() {
     m.record_id = record_ids.Intern(record_ids_.Get(old.record_id));
     m.text_begin = static_cast<uint32_t>(text.size());
     text.append(text_, old.text_begin, old.text_len);
+    m.sources_begin = static_cast<uint32_t>(sources.size());
+    sources.append(sources_, old.sources_begin, old.sources_len);
     m.type = labels.Intern(labels_.Get(old.type));
     m.source = labels.Intern(labels_.Get(old.source));
     m.speaker = labels.Intern(labels_.Get(old.speaker));
@@ -172,6 +181,7 @@ void UserIndex::Compact() {
   labels_ = std::move(labels);
   chunk_ordinal_ = std::move(chunk_ordinal);
   text_ = std::move(text);
+  sources_ = std::move(sources);
   meta_ = std::move(meta);
 }
 
@@ -311,8 +321,22 @@ IndexMemory UserIndex::MemoryBytes() const {
   m.vectors = vectors_.MemoryBytes();
   m.index = sizeof(*this) + lexical_.MemoryBytes() + meta_.capacity() * sizeof(Meta) +
             chunk_ids_.MemoryBytes() + chunk_ordinal_.capacity() * sizeof(uint32_t) +
-            record_ids_.MemoryBytes() + labels_.MemoryBytes();
+            record_ids_.MemoryBytes() + labels_.MemoryBytes() + sources_.capacity();
   return m;
+}
+
+std::vector<std::string_view> UserIndex::SourceIds(uint32_t o) const {
+  const Meta& m = meta_[o];
+  if (m.sources_len == 0) return {RecordId(o)};
+  std::vector<std::string_view> out;
+  std::string_view all = std::string_view(sources_).substr(m.sources_begin, m.sources_len);
+  while (true) {
+    const size_t sep = all.find('\x1f');
+    out.push_back(all.substr(0, sep));
+    if (sep == std::string_view::npos) break;
+    all.remove_prefix(sep + 1);
+  }
+  return out;
 }
 
 void AppendQueryTerms(std::string_view text, float weight, std::vector<WeightedTerm>& out) {

@@ -133,6 +133,8 @@ class UserIndex {
   domain::RecordKind Kind(uint32_t o) const { return meta_[o].kind; }
   TimeMs Timestamp(uint32_t o) const { return meta_[o].timestamp; }
   bool HasVector(uint32_t o) const { return vectors_.HasVector(o); }
+  // The client record ids a chunk came from: its record, or every source of a derived item.
+  std::vector<std::string_view> SourceIds(uint32_t o) const;
   const InvertedIndex& lexical() const { return lexical_; }
   const VectorMatrix& vectors() const { return vectors_; }
   // True when `query_vector` would be used by Search (same dimension as the stored vectors).
@@ -155,6 +157,8 @@ class UserIndex {
     uint32_t type, source, speaker, session;  // in labels_
     TimeMs timestamp;
     domain::RecordKind kind;
+    uint32_t sources_begin;  // in sources_; empty: the record id alone
+    uint32_t sources_len;
   };
 
   void RemoveOrdinal(uint32_t ordinal);
@@ -169,6 +173,7 @@ class UserIndex {
   StringTable record_ids_;
   StringTable labels_;
   std::string text_;                     // texts of all ordinals, back to back
+  std::string sources_;                  // source id lists of derived items, '\x1f'-separated
   int64_t version_ = 0;
 };
 

@@ -224,8 +224,9 @@ Status OpenAiClient::Forward(const std::string& path, const std::string& body_js
     const std::string lower = Lower(name);
     if (IsDroppedRequestHeader(lower)) continue;
     if (lower == "authorization" && !options_.api_key.empty()) continue;
-    // A CR or LF would let a header value smuggle extra header lines upstream.
-    if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
+    // A CR or LF would let a header smuggle extra header lines upstream; a bad name would garble one.
+    const bool bad_name = name.empty() || name.find_first_of("\r\n: ") != std::string::npos;
+    if (bad_name || value.find_first_of("\r\n") != std::string::npos) {
       continue;
     }
     has_content_type = has_content_type || lower == "content-type";

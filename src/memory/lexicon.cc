@@ -203,8 +203,7 @@ bool IsOpinionVerb(std::string_view lemma) {
                         "recommend", "suggest", "remember", "forget", "imagine", "doubt", "admit",
                         "care", "mind", "reckon", "notice", "realize", "realise", "hope", "bet",
                         "assume", "figure", "love", "miss", "get", "can", "be", "do", "let",
-                        "want", "need", "try", "look", "sound", "seem", "mean", "hope", "wonder",
-                        "glad", "am", "was"};
+                        "want", "need", "look", "sound", "seem", "glad", "am", "was"};
   // Preference verbs are listed ("love") only so the caller's *fallback* path never treats
   // "I love it!" as a fact; the preference path checks IsPreferenceVerb first.
   return s.count(lemma) > 0;

@@ -6,7 +6,8 @@
 // speaker; a possessive draft ("favorite food is sushi") becomes "Favorite food is sushi" /
 // "Caroline's favorite food is sushi"; a standalone draft ("Stand-up moves to 2 PM ...") is kept as
 // is. Matchers are split by concern:
-//   patterns_personal.cc  first-person clauses: preferences, habits, work, location, family, pets,
+//   patterns_personal.cc  first-person clauses: parsing and third-person rendering
+//   personal_classify.cc  their categories: preferences, habits, work, location, family, pets,
 //                         possessions, plans, goals, events, plain facts
 //   patterns_mentions.cc  "my sister Anna", "my dog Max", "my manager Sarah"; name, time zone and
 //                         locale traits
@@ -74,6 +75,11 @@ bool MatchFragment(const Sentence& s, const Clause& c, bool user, Drafts* out);
 // Shared by the matchers: a clause whose words include second-person pronouns is about the
 // conversation partner, not the speaker.
 bool MentionsSecondPerson(const Sentence& s, size_t first, size_t last);
+// The schedule slot named at word i ("stand-up", "meetings", "focus_blocks"), "" when none; `words`
+// receives how many words the noun takes ("stand" "up" -> 2).
+std::string_view ScheduleSlugAt(const Sentence& s, size_t i, size_t* words = nullptr);
+// True when [first, last) holds a clock time or time range ("2 PM", "9-12 PT", "after 1 PM").
+bool HasClockTime(const Sentence& s, size_t first, size_t last);
 // The index of the first content word in [from, last) (skipping leading markers), or last.
 size_t SkipLeadIn(const Sentence& s, size_t from, size_t last);
 

@@ -4,6 +4,7 @@
 
 #include "memory/lexicon.h"
 #include "text/normalize.h"
+#include "text/stopwords.h"
 
 namespace engram::memory::internal {
 namespace {
@@ -155,7 +156,8 @@ std::string ResolvedTimePhrase(const Sentence& s, size_t expression) {
   std::string prep = "in";
   switch (e.granularity) {
     case text::Granularity::kDay:
-      core = FormatDay(*e.start_ms);
+      // Weekends come as days with a "-WE" week label.
+      core = e.normalized.ends_with("-WE") ? "the weekend of " + FormatDay(*e.start_ms) : FormatDay(*e.start_ms);
       prep = "on";
       break;
     case text::Granularity::kWeek:
@@ -196,7 +198,7 @@ std::string ResolvedTimePhrase(const Sentence& s, size_t expression) {
 void ResolveTimes(const Sentence& s, Rendering* r) {
   for (size_t i = r->first(); i < r->last(); ++i) {
     const Word& w = s[i];
-    if (w.time < 0 || !w.time_head) continue;
+    if (w.time < 0 || !w.time_head || r->Edited(i)) continue;
     std::string phrase = ResolvedTimePhrase(s, static_cast<size_t>(w.time));
     if (phrase.empty()) continue;
     r->Replace(i, std::move(phrase));
@@ -265,8 +267,12 @@ std::vector<std::string> Entities(const Sentence& s, size_t first, size_t last) 
       ++i;
       continue;
     }
-    // Every sentence capitalizes its first word: alone, it is a name only when it is an acronym.
-    if (i == 0 && end == i + 1 && !s[i].all_caps) {
+    // Every sentence (and list item) capitalizes its first word: alone, it is a name only when it is
+    // an acronym or not an ordinary word.
+    const bool initial = i == 0 || s.GapBefore(i).find_first_of(":;\n") != std::string_view::npos;
+    const bool ordinary = text::IsStopword(s[i].lower) || IsBaseVerb(s[i].lower) ||
+                          IsDiscourseMarker(s[i].lower) || IsPreVerbAdverb(s[i].lower);
+    if (end == i + 1 && !s[i].all_caps && (initial && (i == 0 || ordinary))) {
       i = end;
       continue;
     }

@@ -101,7 +101,8 @@ void BuildSentence(std::string_view text, TimeMs reference, SentenceScratch* scr
     w.kind = t.kind;
     w.flags = t.flags;
     const std::string_view surface = t.Text(text);
-    if (!t.expansion.empty() && (t.flags & text::kFlagContraction) != 0) {
+    // Contraction pieces and the bases that change ("ca" of "can't") read as the word they stand for.
+    if (!t.expansion.empty()) {
       w.lower = std::string(t.expansion);
     } else {
       text::NormalizeInto(surface, text::NormalizeOptions{}, &w.lower);

@@ -45,7 +45,8 @@ struct Config {
   int embed_hash_dim = 384;
   std::string wordnet_dir = "/usr/share/wordnet";  // query expansion; empty = off
   int synonyms_per_word = 0;             // measured neutral on LoCoMo dev (docs/retrieval.md)
-  std::string ranking;                    // "name=value,..." overrides of index::RankingParams
+  std::string ranking;
+  int workers = 1;                        // background extraction threads                    // "name=value,..." overrides of index::RankingParams
 
   std::string host() const;
   uint16_t port() const;

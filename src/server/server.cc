@@ -12,6 +12,10 @@
 #include "embed/factory.h"
 #include "index/index_cache.h"
 #include "jobs/embedding_worker.h"
+#include "jobs/extraction_worker.h"
+#include "memory/deterministic_extractor.h"
+#include "service/profile_service.h"
+#include "service/query_service.h"
 #include "service/chunks_service.h"
 #include "text/wordnet.h"
 #include "service/index_maintainer.h"
@@ -33,6 +37,10 @@ struct Server::Parts {
   std::unique_ptr<embed::Embedder> query_embedder;
   std::unique_ptr<index::IndexCache> index_cache;
   std::unique_ptr<jobs::EmbeddingWorker> embedding_worker;
+  std::unique_ptr<memory::Extractor> extractor;
+  std::unique_ptr<jobs::ExtractionWorker> extraction_worker;
+  std::unique_ptr<service::ProfileService> profile;
+  std::unique_ptr<service::QueryService> query;
   std::unique_ptr<service::IndexMaintainer> index_maintainer;
   std::unique_ptr<text::WordNet> wordnet;
   std::unique_ptr<service::ChunksService> chunks;
@@ -89,7 +97,12 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
         p->store.get(), p->record_embedder.get(), model, p->index_cache.get(), jobs::EmbeddingWorkerOptions{},
         &p->metrics);
   }
-  p->index_maintainer = std::make_unique<service::IndexMaintainer>(p->index_cache.get(), p->embedding_worker.get());
+  p->extractor = std::make_unique<memory::DeterministicExtractor>();
+  p->extraction_worker = std::make_unique<jobs::ExtractionWorker>(
+      p->store.get(), p->extractor.get(), p->index_cache.get(), SystemClock::Default(),
+      jobs::ExtractionWorkerOptions{.threads = static_cast<size_t>(config.workers)}, &p->metrics);
+  p->index_maintainer = std::make_unique<service::IndexMaintainer>(p->index_cache.get(), p->embedding_worker.get(),
+                                                                   p->extraction_worker.get());
   p->ingest->AddObserver(p->index_maintainer.get());
   p->users->AddObserver(p->index_maintainer.get());
   service::ChunksServiceOptions chunk_options;
@@ -105,6 +118,13 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   }
   p->chunks = std::make_unique<service::ChunksService>(ctx, p->index_cache.get(), p->query_embedder.get(), model,
                                                        p->embedding_worker.get(), chunk_options);
+  p->profile = std::make_unique<service::ProfileService>(ctx);
+  p->query = std::make_unique<service::QueryService>(ctx, p->chunks.get(), p->index_cache.get());
+  service::QueryService* query = p->query.get();
+  p->extraction_worker->set_stage3_hook([query](const std::string& workspace, int64_t uid) {
+    Status st = query->RunStage3(workspace, uid);
+    if (!st.ok()) ENGRAM_LOG(kWarn, "stage3", "stage 3 for user {} failed: {}", uid, st.ToString());
+  });
 
   api::ApiOptions ao;
   ao.rate_limit_test = config.rate_limit_test;
@@ -114,8 +134,16 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   ao.request_queue = static_cast<size_t>(config.request_queue);
   ao.compute_threads = static_cast<size_t>(config.compute_threads);
   ao.default_workspace = config.default_workspace;
-  api::ApiServices as{p->keys.get(), p->users.get(), p->ingest.get(), p->chunks.get(), p->store.get(),
-                      &p->metrics, SystemClock::Default()};
+  api::ApiServices as;
+  as.keys = p->keys.get();
+  as.users = p->users.get();
+  as.ingest = p->ingest.get();
+  as.chunks = p->chunks.get();
+  as.profile = p->profile.get();
+  as.query = p->query.get();
+  as.store = p->store.get();
+  as.metrics = &p->metrics;
+  as.clock = SystemClock::Default();
   p->app = std::make_unique<api::ApiApp>(as, ao);
 
   api::HttpServerOptions ho;
@@ -140,6 +168,7 @@ Status Server::Start(std::optional<std::string>* bootstrap_key) {
     ENGRAM_ASSIGN_OR_RETURN(auto created, p.keys->BootstrapAdminKey(p.config.default_workspace));
     if (created && bootstrap_key) *bootstrap_key = created->secret;
   }
+  ENGRAM_RETURN_IF_ERROR(p.extraction_worker->Start());
   ENGRAM_RETURN_IF_ERROR(p.http->Start());
   ENGRAM_LOG(kInfo, "server", "listening on {}:{} (data in {})", p.config.host(), p.http->bound_port(),
              p.config.data_dir);
@@ -168,6 +197,7 @@ void Server::Stop() {
     p.http->Stop(std::chrono::milliseconds(p.config.shutdown_grace_ms));
     p.app->Shutdown();
     if (p.embedding_worker) p.embedding_worker->Stop();
+    p.extraction_worker->Stop();
     Status st = p.store->Close();
     if (!st.ok()) ENGRAM_LOG(kError, "server", "closing the store: {}", st.ToString());
     ENGRAM_LOG(kInfo, "server", "stopped");

@@ -4,6 +4,33 @@
 
 namespace engram::service {
 
+domain::Chunk MemoryChunk(const domain::Memory& m) {
+  domain::Chunk c;
+  c.id = m.id;
+  c.record_id = m.id;
+  c.text = m.text;
+  c.kind = domain::RecordKind::kMemory;
+  c.type = m.category;
+  c.source = "memory";
+  c.speaker = m.subject;
+  c.timestamp = m.valid_from ? m.valid_from : m.created_at;
+  c.source_ids = m.source_ids;
+  return c;
+}
+
+domain::Chunk Stage3Chunk(const domain::Stage3Item& item) {
+  domain::Chunk c;
+  c.id = item.id;
+  c.record_id = item.id;
+  c.text = "Q: " + item.question + "\nA: " + item.answer;
+  c.kind = domain::RecordKind::kStage3;
+  c.type = "stage3";
+  c.source = "stage3";
+  c.timestamp = item.updated_at;
+  c.source_ids = item.source_ids;
+  return c;
+}
+
 namespace {
 double MsSince(int64_t start_ns) { return (MonotonicNanos() - start_ns) / 1e6; }
 }  // namespace
@@ -40,6 +67,10 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
     index::LoadedUser loaded;
     loaded.version = version;
     ENGRAM_ASSIGN_OR_RETURN(loaded.chunks, ctx_.store->ListChunks(workspace, uid));
+    ENGRAM_ASSIGN_OR_RETURN(auto memories, ctx_.store->ListMemories(workspace, uid, false));
+    for (const auto& m : memories) loaded.chunks.push_back(MemoryChunk(m));
+    ENGRAM_ASSIGN_OR_RETURN(auto items, ctx_.store->ListStage3Items(workspace, uid));
+    for (const auto& item : items) loaded.chunks.push_back(Stage3Chunk(item));
     if (embedder_ != nullptr && embedder_->Enabled()) {
       ENGRAM_ASSIGN_OR_RETURN(auto vectors, ctx_.store->ListChunkVectors(workspace, uid, model_));
       std::unordered_map<std::string, size_t> at;
@@ -79,6 +110,7 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   rr.exclude_chunk_ids = request.exclude_chunk_ids;
   rr.query_vector = query_vector;
   rr.now = ctx_.clock->NowMs();
+  rr.kinds = request.kinds;
   handle->Read([&](const index::UserIndex& idx) {
     index::RankResult ranked = index::Rank(idx, plan, rr, options_.ranking);
     response.debug.total_candidates = ranked.total_candidates;
@@ -95,10 +127,25 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
       r.type = std::string(idx.Type(hit.ordinal));
       r.speaker = std::string(idx.Speaker(hit.ordinal));
       r.created_at = idx.Timestamp(hit.ordinal);
-      r.source_ids.emplace_back(idx.RecordId(hit.ordinal));
+      for (auto id : idx.SourceIds(hit.ordinal)) r.source_ids.emplace_back(id);
+      if (idx.Kind(hit.ordinal) == domain::RecordKind::kMemory) ++response.debug.memory_count;
+      if (idx.Kind(hit.ordinal) == domain::RecordKind::kStage3) ++response.debug.stage3_count;
       response.chunks.push_back(std::move(r));
     }
   });
+  if (response.debug.stage3_count > 0) {
+    // Stage 3 results carry their question and answer (seed 001); they are few, so read them here.
+    ENGRAM_ASSIGN_OR_RETURN(auto items, ctx_.store->ListStage3Items(workspace, uid));
+    for (auto& r : response.chunks) {
+      if (r.source != "stage3") continue;
+      for (const auto& item : items) {
+        if (item.id != r.id) continue;
+        r.question_index = item.question_index;
+        r.question = item.question;
+        r.answer = item.answer;
+      }
+    }
+  }
   response.debug.search_time_ms = MsSince(t1);
   response.debug.total_time_ms = MsSince(start);
   return response;

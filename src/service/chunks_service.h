@@ -25,6 +25,7 @@ struct ChunksRequest {
   size_t max_context_turns = 4;
   double similarity_threshold = 0.25;  // on the calibrated [0, 1] score
   std::vector<std::string> exclude_chunk_ids;
+  uint32_t kinds = index::kAllKinds;  // KindBit mask of result kinds
 };
 
 struct ChunkResult {
@@ -36,6 +37,10 @@ struct ChunkResult {
   std::string speaker;
   TimeMs created_at = 0;                // the record's timestamp
   std::vector<std::string> source_ids;  // client record ids
+  // Stage 3 results only (seed 001): the question answered and its answer.
+  int question_index = -1;
+  std::string question;
+  std::string answer;
 };
 
 struct ChunksDebug {
@@ -43,6 +48,8 @@ struct ChunksDebug {
   size_t lexical_candidates = 0;
   size_t vector_candidates = 0;
   size_t chunk_count = 0;        // chunks in the user's index
+  size_t memory_count = 0;       // memory results returned
+  size_t stage3_count = 0;       // Stage 3 results returned
   double threshold = 0;
   double embedding_time_ms = 0;
   double search_time_ms = 0;
@@ -55,6 +62,10 @@ struct ChunksResponse {
   std::string used_query;
   ChunksDebug debug;
 };
+
+// Derived items as index chunks: id = the item's id, kind memory / stage3, sources = its records.
+domain::Chunk MemoryChunk(const domain::Memory& m);
+domain::Chunk Stage3Chunk(const domain::Stage3Item& item);
 
 struct ChunksServiceOptions {
   index::RankingParams ranking;

@@ -8,10 +8,12 @@ void IndexMaintainer::OnRecordsWritten(const std::string& workspace, int64_t uid
   if (embeddings_ != nullptr) {
     for (const auto& r : written) embeddings_->Enqueue(workspace, uid, r.chunks);
   }
+  if (extraction_ != nullptr) extraction_->Enqueue(workspace, uid);
 }
 
 void IndexMaintainer::OnUserDeleted(const std::string& workspace, int64_t uid) {
   if (embeddings_ != nullptr) embeddings_->DropUser(workspace, uid);
+  if (extraction_ != nullptr) extraction_->DropUser(workspace, uid);
   cache_->Drop(workspace, uid);
 }
 

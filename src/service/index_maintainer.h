@@ -1,21 +1,22 @@
-// IndexMaintainer: keeps derived retrieval state in step with the store. Subscribed to ingest and
-// user deletion (UserDataObserver): a committed write updates the user's resident index at once
-// (read-your-writes for keyword search) and queues the new chunks for embedding; a deletion drops the
-// user's index and queued work.
+// IndexMaintainer: keeps derived state in step with the store. Subscribed to ingest and user deletion
+// (UserDataObserver): a committed write updates the user's resident index at once (read-your-writes
+// for keyword search), queues the new chunks for embedding and the user for memory extraction; a
+// deletion drops the user's index and queued work.
 // Thread-safe.
 #pragma once
 
 #include "index/index_cache.h"
 #include "jobs/embedding_worker.h"
+#include "jobs/extraction_worker.h"
 #include "service/context.h"
 
 namespace engram::service {
 
 class IndexMaintainer final : public UserDataObserver {
  public:
-  // `embeddings` may be null (no embedder configured). Not owned.
-  IndexMaintainer(index::IndexCache* cache, jobs::EmbeddingWorker* embeddings)
-      : cache_(cache), embeddings_(embeddings) {}
+  // `embeddings` may be null (no embedder configured), `extraction` too (tests). Not owned.
+  IndexMaintainer(index::IndexCache* cache, jobs::EmbeddingWorker* embeddings, jobs::ExtractionWorker* extraction)
+      : cache_(cache), embeddings_(embeddings), extraction_(extraction) {}
 
   void OnRecordsWritten(const std::string& workspace, int64_t uid, int64_t user_version,
                         const std::vector<domain::Record>& written) override;
@@ -24,6 +25,7 @@ class IndexMaintainer final : public UserDataObserver {
  private:
   index::IndexCache* cache_;
   jobs::EmbeddingWorker* embeddings_;
+  jobs::ExtractionWorker* extraction_;
 };
 
 }  // namespace engram::service

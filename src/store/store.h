@@ -36,6 +36,15 @@ struct WriteBatchResult {
   int64_t user_version = 0;                        // the user's version after the write
 };
 
+// One extraction round for a user, applied in one transaction: memories inserted or replaced (by id;
+// merges and supersedes arrive as the full new rows), extracted traits upserted (by name), and the
+// records it covered marked extracted.
+struct MemoryWrite {
+  std::vector<domain::Memory> upserts;
+  std::vector<domain::Trait> traits;
+  std::vector<std::string> extracted_record_ids;
+};
+
 struct StoreStats {
   int64_t users = 0;
   int64_t records = 0;
@@ -69,6 +78,7 @@ class Store {
   virtual Result<domain::RegisterResult> RegisterUser(const domain::RegisterSpec& spec) = 0;
   virtual Result<std::optional<domain::User>> GetUser(const std::string& workspace,
                                                       const std::string& user_id) = 0;
+  virtual Result<std::optional<domain::User>> GetUserByUid(const std::string& workspace, int64_t uid) = 0;
   virtual Result<domain::RecordCounts> CountRecords(const std::string& workspace, int64_t uid) = 0;
   // Removes the user and everything derived from it. False when there was no such user.
   virtual Result<bool> DeleteUser(const std::string& workspace, const std::string& user_id) = 0;
@@ -89,6 +99,25 @@ class Store {
   virtual Result<std::vector<domain::Record>> ListRecords(const std::string& workspace, int64_t uid) = 0;
   // All chunks of a user, ordered by record store order then n.
   virtual Result<std::vector<domain::Chunk>> ListChunks(const std::string& workspace, int64_t uid) = 0;
+
+  // --- memories, traits, Stage 3 items
+  // Current memories (and superseded ones with include_history), oldest first.
+  virtual Result<std::vector<domain::Memory>> ListMemories(const std::string& workspace, int64_t uid,
+                                                           bool include_history) = 0;
+  // Applies the write; bumps the user's version when anything changed and returns it.
+  // kNotFound when the user no longer exists.
+  virtual Result<int64_t> ApplyMemoryWrite(const std::string& workspace, int64_t uid, const MemoryWrite& write) = 0;
+  // Up to `limit` records of the user not yet extracted, in store order (with content, without chunks).
+  virtual Result<std::vector<domain::Record>> ListUnextractedRecords(const std::string& workspace, int64_t uid,
+                                                                     size_t limit) = 0;
+  // Users (workspace, uid) that have records waiting for extraction, up to `limit`.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> ListUsersPendingExtraction(size_t limit) = 0;
+  // Extracted traits (registration traits live on the user).
+  virtual Result<std::vector<domain::Trait>> ListTraits(const std::string& workspace, int64_t uid) = 0;
+  // Inserts or replaces by id; bumps the user's version.
+  // Returns the user's new version.
+  virtual Result<int64_t> PutStage3Item(const std::string& workspace, int64_t uid, const domain::Stage3Item& item) = 0;
+  virtual Result<std::vector<domain::Stage3Item>> ListStage3Items(const std::string& workspace, int64_t uid) = 0;
 
   // --- chunk vectors
   // Stores vectors made by embedder `model`. A vector whose chunk no longer exists, or whose text has

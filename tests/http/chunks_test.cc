@@ -47,8 +47,9 @@ TEST_F(ChunksTest, ConversationDialectShape) {
     EXPECT_TRUE(x["excerpt"].is_string());
     EXPECT_GT(x["score"].get<double>(), 0.0);
     EXPECT_LE(x["score"].get<double>(), 1.0);
-    EXPECT_TRUE(x["source"] == "event" || x["source"] == "document") << x;
-    ASSERT_EQ(x["source_ids"].size(), 1u);
+    // Records, and memories extracted from them in the background.
+    EXPECT_TRUE(x["source"] == "event" || x["source"] == "document" || x["source"] == "memory") << x;
+    ASSERT_GE(x["source_ids"].size(), 1u);
   }
   EXPECT_TRUE(ids.count("evt_1#0")) << r.body;
   EXPECT_TRUE(ids.count("doc_7#0")) << r.body;
@@ -176,7 +177,7 @@ TEST_F(ChunksTest, DeletionAndIsolation) {
   q["user_id"] = "chunks-a";
   ExpectError(other.Post("/chunks", q), 404, "USER_NOT_FOUND");
 
-  ASSERT_EQ(api.Post("/chunks", q).json["results"].size(), 3u);
+  ASSERT_GE(api.Post("/chunks", q).json["results"].size(), 3u);
   ASSERT_EQ(api.Delete("/users/chunks-a").status, 200);
   ExpectError(api.Post("/chunks", q), 404, "USER_NOT_FOUND");
   Register(api, "chunks-a");

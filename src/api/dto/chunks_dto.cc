@@ -114,13 +114,19 @@ std::string ChunksResponseJson(const service::ChunksResponse& response, ChunksDi
   }
   Json chunks = Json::array();
   for (const auto& c : response.chunks) {
-    chunks.push_back({{"id", c.id},
-                      {"text", c.text},
-                      {"score", Round4(c.score)},
-                      {"source", c.source},
-                      {"created_at", FormatIso8601(c.created_at)},
-                      {"updated_at", FormatIso8601(c.created_at)},
-                      {"source_ids", c.source_ids}});
+    Json item = {{"id", c.id},
+                 {"text", c.text},
+                 {"score", Round4(c.score)},
+                 {"source", c.source},
+                 {"created_at", FormatIso8601(c.created_at)},
+                 {"updated_at", FormatIso8601(c.created_at)},
+                 {"source_ids", c.source_ids}};
+    if (c.source == "stage3") {
+      item["question_index"] = c.question_index;
+      item["question"] = c.question;
+      item["answer"] = c.answer;
+    }
+    chunks.push_back(std::move(item));
   }
   j["chunks"] = chunks;
   j["used_query"] = response.used_query;
@@ -128,8 +134,8 @@ std::string ChunksResponseJson(const service::ChunksResponse& response, ChunksDi
   j["debug"] = {{"total_candidates", d.total_candidates},
                 {"lexical_candidates", d.lexical_candidates},
                 {"vector_candidates", d.vector_candidates},
-                {"memory_count", 0},
-                {"stage3_count", 0},
+                {"memory_count", d.memory_count},
+                {"stage3_count", d.stage3_count},
                 {"chunk_count", d.chunk_count},
                 {"threshold", d.threshold},
                 {"used_vectors", d.used_vectors},

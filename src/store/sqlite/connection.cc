@@ -51,6 +51,11 @@ void Query::Bind(int i, std::string_view v) {
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = conn_->ErrorStatus(rc, "bind");
 }
 
+void Query::Bind(int i, double v) {
+  const int rc = sqlite3_bind_double(stmt_, i, v);
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = conn_->ErrorStatus(rc, "bind");
+}
+
 void Query::Bind(int i, Blob v) {
   const int rc = sqlite3_bind_blob64(stmt_, i, v.data.data(), v.data.size(), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = conn_->ErrorStatus(rc, "bind");
@@ -85,6 +90,8 @@ std::string Query::Text(int col) const {
   if (p == nullptr) return std::string();
   return std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
+
+double Query::Double(int col) const { return sqlite3_column_double(stmt_, col); }
 
 std::string_view Query::BlobView(int col) const {
   const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));

@@ -45,6 +45,7 @@ class Query {
 
   // Parameters are 1-based. A failed bind is remembered and returned by the next Step().
   void Bind(int i, int64_t v);
+  void Bind(int i, double v);
   void Bind(int i, int v) { Bind(i, static_cast<int64_t>(v)); }
   void Bind(int i, bool v) { Bind(i, static_cast<int64_t>(v ? 1 : 0)); }
   void Bind(int i, std::string_view v);
@@ -68,6 +69,7 @@ class Query {
 
   // Column accessors for the current row; columns are 0-based. NULL reads as 0 / "".
   int64_t Int(int col) const;
+  double Double(int col) const;
   std::string Text(int col) const;
   // Valid until the next Step or the end of the Query.
   std::string_view BlobView(int col) const;

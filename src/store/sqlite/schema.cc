@@ -85,9 +85,63 @@ ALTER TABLE chunks ADD COLUMN vector BLOB;
 ALTER TABLE chunks ADD COLUMN vector_model TEXT;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// Derived data. Lists (entities, source ids) are JSON arrays. A record is extracted once: `extracted`
+// marks it, so a crash mid-extraction leaves it pending and it is extracted again on restart.
+constexpr std::string_view kV3Memories = R"sql(
+CREATE TABLE memories (
+  mid           INTEGER PRIMARY KEY AUTOINCREMENT,
+  uid           INTEGER NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+  memory_id     TEXT NOT NULL,
+  text          TEXT NOT NULL,
+  category      TEXT NOT NULL DEFAULT '',
+  confidence    REAL NOT NULL DEFAULT 0.5,
+  entities      TEXT NOT NULL DEFAULT '[]',
+  subject       TEXT NOT NULL DEFAULT '',
+  key           TEXT NOT NULL DEFAULT '',
+  valid_from    INTEGER NOT NULL DEFAULT 0,
+  source_ids    TEXT NOT NULL DEFAULT '[]',
+  status        INTEGER NOT NULL DEFAULT 0,
+  superseded_by TEXT NOT NULL DEFAULT '',
+  superseded_at INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  UNIQUE (uid, memory_id)
+);
+CREATE INDEX memories_status ON memories(uid, status);
+
+CREATE TABLE traits (
+  uid         INTEGER NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  source      TEXT NOT NULL DEFAULT 'extracted',
+  confidence  REAL NOT NULL DEFAULT 0.5,
+  source_ids  TEXT NOT NULL DEFAULT '[]',
+  updated_at  INTEGER NOT NULL,
+  PRIMARY KEY (uid, name)
+) WITHOUT ROWID;
+
+CREATE TABLE stage3_items (
+  sid             INTEGER PRIMARY KEY AUTOINCREMENT,
+  uid             INTEGER NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+  item_id         TEXT NOT NULL,
+  question_index  INTEGER NOT NULL DEFAULT -1,
+  question        TEXT NOT NULL,
+  answer          TEXT NOT NULL,
+  confidence      REAL NOT NULL DEFAULT 0,
+  source_ids      TEXT NOT NULL DEFAULT '[]',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  UNIQUE (uid, item_id)
+);
+
+ALTER TABLE records ADD COLUMN extracted INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX records_pending_extraction ON records(uid, rid) WHERE extracted = 0;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "initial: api_keys, users, records, chunks", kV1Initial},
     {2, "chunk vectors", kV2ChunkVectors},
+    {3, "memories, traits, stage3 items, extraction marks", kV3Memories},
 }};
 
 }  // namespace

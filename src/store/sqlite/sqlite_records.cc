@@ -25,7 +25,7 @@ std::optional<std::string> HashOrNull(const std::string& h) {
 }
 
 domain::RecordKind KindFromInt(int64_t v) {
-  return v >= 0 && v <= 2 ? static_cast<domain::RecordKind>(v) : domain::RecordKind::kEvent;
+  return v >= 0 && v <= 4 ? static_cast<domain::RecordKind>(v) : domain::RecordKind::kEvent;
 }
 
 struct StoredRecord {
@@ -304,6 +304,27 @@ Result<std::vector<domain::ChunkVector>> SqliteStore::ListChunkVectors(const std
   });
   if (!st.ok()) return st;
   return out;
+}
+
+Result<std::vector<Record>> SqliteStore::ListUnextractedRecords(const std::string& workspace, int64_t uid,
+                                                                size_t limit) {
+  std::vector<Record> records;
+  Status st = RunRead(Op::kListUnextracted, [&](Connection& c) -> Status {
+    records.clear();
+    ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
+    if (!mine) return Status::Ok();
+    ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare(std::string(kSelectRecord) +
+                                                   "WHERE uid = ?1 AND extracted = 0 ORDER BY rid LIMIT ?2",
+                                               uid, static_cast<int64_t>(limit)));
+    while (true) {
+      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      records.push_back(ReadRecord(q));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return records;
 }
 
 }  // namespace engram::store::sqlite

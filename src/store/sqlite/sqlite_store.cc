@@ -93,6 +93,13 @@ constexpr std::string_view OpName(Op op) {
     case Op::kListChunks: return "list_chunks";
     case Op::kPutChunkVectors: return "put_chunk_vectors";
     case Op::kListChunkVectors: return "list_chunk_vectors";
+    case Op::kListMemories: return "list_memories";
+    case Op::kApplyMemoryWrite: return "apply_memory_write";
+    case Op::kListUnextracted: return "list_unextracted";
+    case Op::kListPending: return "list_pending_extraction";
+    case Op::kListTraits: return "list_traits";
+    case Op::kPutStage3: return "put_stage3";
+    case Op::kListStage3: return "list_stage3";
     case Op::kCount: break;
   }
   return "unknown";

@@ -41,6 +41,13 @@ enum class Op {
   kListChunks,
   kPutChunkVectors,
   kListChunkVectors,
+  kListMemories,
+  kApplyMemoryWrite,
+  kListUnextracted,
+  kListPending,
+  kListTraits,
+  kPutStage3,
+  kListStage3,
   kCount,  // number of ops, not an op
 };
 
@@ -63,6 +70,7 @@ class SqliteStore final : public Store {
   Result<domain::RegisterResult> RegisterUser(const domain::RegisterSpec& spec) override;
   Result<std::optional<domain::User>> GetUser(const std::string& workspace,
                                               const std::string& user_id) override;
+  Result<std::optional<domain::User>> GetUserByUid(const std::string& workspace, int64_t uid) override;
   Result<domain::RecordCounts> CountRecords(const std::string& workspace, int64_t uid) override;
   Result<bool> DeleteUser(const std::string& workspace, const std::string& user_id) override;
 
@@ -71,6 +79,15 @@ class SqliteStore final : public Store {
                                                   const std::string& record_id) override;
   Result<std::vector<domain::Record>> ListRecords(const std::string& workspace, int64_t uid) override;
   Result<std::vector<domain::Chunk>> ListChunks(const std::string& workspace, int64_t uid) override;
+  Result<std::vector<domain::Memory>> ListMemories(const std::string& workspace, int64_t uid,
+                                                   bool include_history) override;
+  Result<int64_t> ApplyMemoryWrite(const std::string& workspace, int64_t uid, const MemoryWrite& write) override;
+  Result<std::vector<domain::Record>> ListUnextractedRecords(const std::string& workspace, int64_t uid,
+                                                             size_t limit) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> ListUsersPendingExtraction(size_t limit) override;
+  Result<std::vector<domain::Trait>> ListTraits(const std::string& workspace, int64_t uid) override;
+  Result<int64_t> PutStage3Item(const std::string& workspace, int64_t uid, const domain::Stage3Item& item) override;
+  Result<std::vector<domain::Stage3Item>> ListStage3Items(const std::string& workspace, int64_t uid) override;
   Status PutChunkVectors(const std::string& workspace, int64_t uid, const std::string& model,
                          const std::vector<domain::ChunkVector>& vectors) override;
   Result<std::vector<domain::ChunkVector>> ListChunkVectors(const std::string& workspace, int64_t uid,

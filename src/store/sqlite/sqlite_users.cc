@@ -147,6 +147,16 @@ Result<std::optional<domain::User>> SqliteStore::GetUser(const std::string& work
   return user;
 }
 
+Result<std::optional<domain::User>> SqliteStore::GetUserByUid(const std::string& workspace, int64_t uid) {
+  std::optional<domain::User> user;
+  Status st = RunRead(Op::kGetUser, [&](Connection& c) -> Status {
+    ENGRAM_ASSIGN_OR_RETURN(user, FindUser(c, "WHERE workspace = ?1 AND uid = ?2", workspace, std::to_string(uid)));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return user;
+}
+
 Result<domain::RecordCounts> SqliteStore::CountRecords(const std::string& workspace, int64_t uid) {
   domain::RecordCounts counts;
   Status st = RunRead(Op::kCountRecords, [&](Connection& c) -> Status {

@@ -1,0 +1,237 @@
+// Memories, traits, /summary, /query and Stage 3 against a real engramd (deterministic extractor).
+#include <thread>
+
+#include "tests/http/fixture.h"
+
+namespace engram::testing {
+namespace {
+
+class MemoriesTest : public ServerTest {
+ protected:
+  // Extraction runs in the background: poll until `pred` holds on the memories listing.
+  Json WaitForMemories(Api& api, const std::string& user, const std::function<bool(const Json&)>& pred,
+                       bool history = false) {
+    Json last;
+    for (int i = 0; i < 300; ++i) {
+      auto r = api.Get("/users/" + user + "/memories" + (history ? "?history=true" : ""));
+      EXPECT_EQ(r.status, 200) << r.body;
+      last = r.json;
+      if (pred(last)) return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "memories never matched: " << last.dump(2);
+    return last;
+  }
+  static const Json* FindMemory(const Json& listing, const std::string& word) {
+    for (const auto& m : listing["memories"]) {
+      if (m["text"].get<std::string>().find(word) != std::string::npos) return &m;
+    }
+    return nullptr;
+  }
+  void SeedProfile(Api& api, const std::string& user, const std::string& purpose = "") {
+    Json reg = {{"user_id", user},
+                {"traits", {{"name", "Ash Lewis"}, {"timezone", "America/Los_Angeles"}}}};
+    if (!purpose.empty()) reg["purpose"] = purpose;
+    ASSERT_EQ(api.Post("/register", reg).status, 200);
+    auto r = api.Post("/ingest",
+                      {{"user_id", user},
+                       {"message_history",
+                        {{{"role", "user"},
+                          {"content", "I love sushi and usually eat late dinners around 9pm"},
+                          {"timestamp", "2025-11-01T14:30:00Z"},
+                          {"message_id", "m1"}},
+                         {{"role", "assistant"},
+                          {"content", "Got it! I'll keep that in mind for restaurant recommendations."},
+                          {"timestamp", "2025-11-01T14:30:15Z"}}}},
+                       {"documents",
+                        {{{"doc_id", "doc-q4-goals"},
+                          {"title", "Quarterly Goals Q4"},
+                          {"created_at", "2025-10-01T00:00:00Z"},
+                          {"content", "Q4 2025 Goals: Launch new product, hire 3 engineers, reach $1M ARR"}},
+                         {{"doc_id", "doc_7"},
+                          {"kind", "note"},
+                          {"created_at", "2025-09-29T18:00:00Z"},
+                          {"content", "Typical focus blocks 9-12 PT; meetings after 1 PM preferred."}}}}});
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+};
+
+TEST_F(MemoriesTest, ExtractedFromIngestWithSourcesAndCategories) {
+  Api api = Admin();
+  SeedProfile(api, "mem-basic");
+  Json listing = WaitForMemories(api, "mem-basic", [](const Json& j) { return FindMemory(j, "sushi") != nullptr; });
+  const Json* sushi = FindMemory(listing, "sushi");
+  ASSERT_NE(sushi, nullptr);
+  EXPECT_EQ((*sushi)["source_ids"], Json::array({"m1"}));
+  EXPECT_EQ((*sushi)["status"], "current");
+  EXPECT_GT((*sushi)["confidence"].get<double>(), 0.0);
+  EXPECT_EQ((*sushi)["text"].get<std::string>().find("I love"), std::string::npos) << "not third person: " << *sushi;
+  // Nothing about the user comes from the assistant's turn.
+  EXPECT_EQ(FindMemory(listing, "restaurant recommendations"), nullptr);
+  // Registration traits carry their provenance.
+  bool name = false;
+  for (const auto& t : listing["traits"]) {
+    if (t["name"] == "name") {
+      name = true;
+      EXPECT_EQ(t["value"], "Ash Lewis");
+      EXPECT_EQ(t["source"], "register");
+    }
+  }
+  EXPECT_TRUE(name) << listing.dump();
+  // Memories are retrievable through /chunks with source "memory" and their records as sources.
+  auto chunks = api.Post("/chunks", {{"user_id", "mem-basic"},
+                                     {"history", {{{"role", "user"}, {"content", "What should I eat for dinner? sushi"}}}},
+                                     {"similarity_threshold", 0.0}});
+  ASSERT_EQ(chunks.status, 200) << chunks.body;
+  bool memory_hit = false;
+  for (const auto& c : chunks.json["chunks"]) {
+    if (c["source"] == "memory") {
+      memory_hit = true;
+      EXPECT_EQ(c["source_ids"], Json::array({"m1"})) << c;
+    }
+  }
+  EXPECT_TRUE(memory_hit) << chunks.body;
+  EXPECT_GE(chunks.json["debug"]["memory_count"].get<int>(), 1);
+  ExpectError(api.Get("/users/nobody/memories"), 404, "USER_NOT_FOUND");
+}
+
+TEST_F(MemoriesTest, ContradictionSupersedesAndKeepsHistory) {
+  Api api = Admin();
+  Register(api, "mem-standup");
+  ASSERT_EQ(api.Post("/ingest", {{"user_id", "mem-standup"},
+                                 {"events", {{{"event_id", "evt_1"},
+                                              {"timestamp", "2025-10-10T09:00:00Z"},
+                                              {"content", "Let's move stand-up to 2 PM starting next week."}}}}})
+                .status,
+            200);
+  WaitForMemories(api, "mem-standup", [](const Json& j) { return FindMemory(j, "2 PM") != nullptr; });
+  ASSERT_EQ(api.Post("/ingest", {{"user_id", "mem-standup"},
+                                 {"events", {{{"event_id", "evt_2"},
+                                              {"timestamp", "2025-11-10T09:00:00Z"},
+                                              {"content", "Let's move stand-up to 10 AM starting next week."}}}}})
+                .status,
+            200);
+  Json current = WaitForMemories(api, "mem-standup", [](const Json& j) { return FindMemory(j, "10 AM") != nullptr; });
+  EXPECT_EQ(FindMemory(current, "2 PM"), nullptr) << current.dump(2);
+  Json history = api.Get("/users/mem-standup/memories?history=true").json;
+  const Json* old = FindMemory(history, "2 PM");
+  ASSERT_NE(old, nullptr) << history.dump(2);
+  EXPECT_EQ((*old)["status"], "superseded");
+  EXPECT_EQ((*old)["superseded_by"], (*FindMemory(history, "10 AM"))["id"]);
+}
+
+TEST_F(MemoriesTest, SummaryIsDeterministicCachedAndCut) {
+  Api api = Admin();
+  SeedProfile(api, "mem-summary", "meeting scheduling assistant");
+  WaitForMemories(api, "mem-summary", [](const Json& j) { return j["memories"].size() >= 3; });
+  // Background work (extraction batches, Stage 3) may still change the profile: once it settles, the
+  // same data gives the same bytes and the second call is served from the cache.
+  Reply first, second;
+  for (int i = 0; i < 200; ++i) {
+    first = api.Get("/summary?user_id=mem-summary");
+    second = api.Get("/summary?user_id=mem-summary");
+    if (second.json.value("cached", false)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string text = first.json["summary"];
+  EXPECT_NE(text.find("Ash Lewis"), std::string::npos) << text;
+  EXPECT_NE(text.find("sushi"), std::string::npos) << text;
+  EXPECT_LE(text.size(), 1000u);
+  EXPECT_TRUE(first.json["generated_at"].is_string());
+  EXPECT_TRUE(first.json["purpose"].is_null());
+  EXPECT_EQ(second.json["summary"], first.json["summary"]);
+  EXPECT_EQ(second.json["cached"], true);
+  // Cut at a sentence boundary within max_chars.
+  for (int max : {40, 80, 150}) {
+    auto cut = api.Get("/summary?user_id=mem-summary&max_chars=" + std::to_string(max));
+    ASSERT_EQ(cut.status, 200);
+    std::string s = cut.json["summary"];
+    size_t chars = 0;  // max_chars counts characters, not bytes
+    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    EXPECT_LE(chars, static_cast<size_t>(max)) << s;
+    // Whole sentences of the full summary; only when not even one fits is a sentence cut at a word.
+    const std::string ellipsis = "\u2026";
+    const bool cut_word = s.size() >= ellipsis.size() && s.compare(s.size() - ellipsis.size(), ellipsis.size(), ellipsis) == 0;
+    if (cut_word) s.resize(s.size() - ellipsis.size());
+    else EXPECT_EQ(s.back(), '.') << s;
+    EXPECT_EQ(text.rfind(s, 0), 0u) << "not a prefix: " << s;
+  }
+  // The purpose decides what leads: a scheduling purpose puts time and meeting habits before food.
+  auto sched = api.Get("/summary?user_id=mem-summary&purpose=scheduling%20meetings");
+  const std::string st = sched.json["summary"];
+  ASSERT_NE(st.find("sushi"), std::string::npos) << st;
+  EXPECT_LT(st.find("1 PM"), st.find("sushi")) << st;
+  EXPECT_EQ(sched.json["purpose"], "scheduling meetings");
+  ExpectError(api.Get("/summary"), 400, "INVALID_REQUEST", "user_id");
+  ExpectError(api.Get("/summary?user_id=mem-summary&max_chars=0"), 400, "INVALID_REQUEST", "max_chars");
+  ExpectError(api.Get("/summary?user_id=nobody"), 404, "USER_NOT_FOUND");
+}
+
+TEST_F(MemoriesTest, QueryAnswersCitesAndCaches) {
+  Api api = Admin();
+  SeedProfile(api, "mem-query");
+  WaitForMemories(api, "mem-query", [](const Json& j) { return FindMemory(j, "sushi") != nullptr; });
+  auto fresh = api.Post("/query", {{"user_id", "mem-query"}, {"question", "What food does the user like? sushi?"}});
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  EXPECT_EQ(fresh.json["cached"], false);
+  EXPECT_NE(fresh.json["answer"].get<std::string>().find("sushi"), std::string::npos) << fresh.body;
+  ASSERT_FALSE(fresh.json["sources"].empty());
+  EXPECT_EQ(fresh.json["question"], "What food does the user like? sushi?");
+  // The same question again is answered from the stored Stage 3 item.
+  auto cached = api.Post("/query", {{"user_id", "mem-query"}, {"question", "What food does the user like? sushi?"}});
+  ASSERT_EQ(cached.status, 200);
+  EXPECT_EQ(cached.json["cached"], true) << cached.body;
+  EXPECT_EQ(cached.json["answer"], fresh.json["answer"]);
+  auto forced = api.Post("/query", {{"user_id", "mem-query"},
+                                    {"question", "What food does the user like? sushi?"},
+                                    {"use_cache", false}});
+  EXPECT_EQ(forced.json["cached"], false);
+  // An unanswerable question says so instead of inventing.
+  auto none = api.Post("/query", {{"user_id", "mem-query"}, {"question", "Which spacecraft did they pilot?"}});
+  ASSERT_EQ(none.status, 200);
+  EXPECT_TRUE(none.json["sources"].empty() || none.json["answer"].is_string());
+  ExpectError(api.Post("/query", {{"user_id", "mem-query"}, {"question", "   "}}), 400, "INVALID_REQUEST", "question");
+  ExpectError(api.Post("/query", {{"user_id", "mem-query"}}), 400, "INVALID_REQUEST", "Missing field: question");
+  ExpectError(api.Post("/query", {{"user_id", "nobody"}, {"question", "x"}}), 404, "USER_NOT_FOUND");
+}
+
+TEST_F(MemoriesTest, DeleteRemovesMemories) {
+  Api api = Admin();
+  SeedProfile(api, "mem-delete");
+  WaitForMemories(api, "mem-delete", [](const Json& j) { return !j["memories"].empty(); });
+  ASSERT_EQ(api.Delete("/users/mem-delete").status, 200);
+  Register(api, "mem-delete");
+  auto after = api.Get("/users/mem-delete/memories");
+  ASSERT_EQ(after.status, 200);
+  EXPECT_TRUE(after.json["memories"].empty()) << after.body;
+  auto summary = api.Get("/summary?user_id=mem-delete");
+  EXPECT_EQ(summary.json["summary"].get<std::string>().find("sushi"), std::string::npos);
+}
+
+TEST(MemoriesRestartTest, PendingExtractionSurvivesACrash) {
+  EngramdProcess server({"--api-keys", kAdminKey});
+  ASSERT_TRUE(server.Start().ok());
+  {
+    Api api(server.port(), kAdminKey);
+    ASSERT_EQ(api.Post("/register", {{"user_id", "crashy"}}).status, 200);
+    Json msgs = Json::array();
+    for (int i = 0; i < 50; ++i) {
+      msgs.push_back({{"role", "user"}, {"content", "I love hiking trail number " + std::to_string(i)}});
+    }
+    ASSERT_EQ(api.Post("/ingest", {{"user_id", "crashy"}, {"message_history", msgs}}).status, 200);
+  }
+  server.Kill();  // possibly before extraction ran
+  ASSERT_TRUE(server.Start().ok());
+  Api api(server.port(), kAdminKey);
+  Json listing;
+  for (int i = 0; i < 300; ++i) {
+    listing = api.Get("/users/crashy/memories").json;
+    if (!listing["memories"].empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(listing["memories"].empty()) << listing.dump();
+}
+
+}  // namespace
+}  // namespace engram::testing

@@ -40,6 +40,28 @@ double TemporalBoost(bool when_question, bool has_temporal_term, double boost) {
   return when_question && has_temporal_term ? 1.0 + boost : 1.0;
 }
 
+std::vector<RankedHit> DropRedundant(const UserIndex& idx, std::span<const RankedHit> ranked, size_t k) {
+  auto derived = [&](uint32_t o) {
+    const auto kind = idx.Kind(o);
+    return kind == domain::RecordKind::kMemory || kind == domain::RecordKind::kStage3;
+  };
+  std::unordered_set<std::string_view> by_records, by_derived;
+  std::vector<RankedHit> out;
+  for (const auto& h : ranked) {
+    if (out.size() >= k) break;
+    const bool d = derived(h.ordinal);
+    const auto sources = idx.SourceIds(h.ordinal);
+    const auto& other = d ? by_records : by_derived;
+    bool covered = !sources.empty();
+    for (auto s : sources) covered = covered && other.count(s) > 0;
+    if (covered) continue;
+    auto& mine = d ? by_derived : by_records;
+    for (auto s : sources) mine.insert(s);
+    out.push_back(h);
+  }
+  return out;
+}
+
 double PeriodBoost(TimeMs timestamp, std::span<const std::pair<TimeMs, TimeMs>> periods, double boost) {
   for (const auto& [start, end] : periods) {
     if (timestamp >= start && timestamp < end) return 1.0 + boost;
@@ -208,6 +230,8 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingP
     if (!plan.names.empty()) e *= SpeakerBoost(idx.Speaker(o), plan.names, p.speaker_boost);
     if (plan.is_when_question) e *= TemporalBoost(true, HasTemporalTerm(idx, o), p.temporal_boost);
     if (!plan.periods.empty()) e *= PeriodBoost(idx.Timestamp(o), plan.periods, p.period_boost);
+    const auto kind = idx.Kind(o);
+    if (kind == domain::RecordKind::kMemory || kind == domain::RecordKind::kStage3) e *= p.derived_weight;
     if (p.session_weight > 0 && !idx.SessionId(o).empty()) {
       const uint32_t label = idx.SessionKey(o);
       if (sc.session_seen[label] == sc.epoch) e += p.session_weight * sc.session_top[label].Sum();
@@ -239,9 +263,13 @@ void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double se
   std::sort(hits.begin(), hits.end(), [](const RankedHit& a, const RankedHit& b) {
     return a.score != b.score ? a.score > b.score : a.ordinal < b.ordinal;
   });
-  if (hits.size() > req.k) hits.resize(req.k);
   result.total_candidates = cands.size();
-  result.hits = std::move(hits);
+  if (p.drop_redundant) {
+    result.hits = DropRedundant(idx, hits, req.k);
+  } else {
+    if (hits.size() > req.k) hits.resize(req.k);
+    result.hits = std::move(hits);
+  }
 }
 
 // Terms shared by the best first-pass candidates, absent from the query (pseudo-relevance feedback).
@@ -303,6 +331,8 @@ Status ApplyRankingOverrides(std::string_view spec, RankingParams& p) {
     else if (name == "feedback_terms") p.feedback_terms = static_cast<size_t>(v);
     else if (name == "feedback_weight") p.feedback_weight = v;
     else if (name == "period_boost") p.period_boost = v;
+    else if (name == "derived_weight") p.derived_weight = v;
+    else if (name == "drop_redundant") p.drop_redundant = v != 0;
     else if (name == "recency_weight") p.recency_weight = v;
     else if (name == "recency_half_life_days") p.recency_half_life_days = v;
     else if (name == "fusion.alpha") p.fusion.alpha = v;

@@ -41,6 +41,8 @@ struct RankingParams {
   size_t feedback_docs = 3;       // pseudo-relevance feedback: best first-pass turns read
   size_t feedback_terms = 8;      // terms added
   double feedback_weight = 0.25;  // weight of an added term (query terms weigh up to 1)
+  bool drop_redundant = true;     // see DropRedundant
+  double derived_weight = 0.7;    // prior on memories and Stage 3 answers relative to record chunks
   double recency_weight = 0;      // 0 = off; 1 = score fully multiplied by the age decay
   double recency_half_life_days = 30;
 };
@@ -75,6 +77,13 @@ Status ApplyRankingOverrides(std::string_view spec, RankingParams& params);
 
 RankResult Rank(const UserIndex& index, const QueryPlan& plan, const RankRequest& request,
                 const RankingParams& params = {});
+
+// Result diversity: a derived item (memory, Stage 3 answer) whose source records are all already among
+// the better-ranked record chunks adds nothing an agent needs twice, and neither does a record chunk
+// whose record is already covered by a better-ranked derived item. Such hits are skipped; the rest keep
+// their order, up to k. Record chunks never hide each other (passages of one document differ), and
+// neither do derived items (two memories from one message are two facts).
+std::vector<RankedHit> DropRedundant(const UserIndex& index, std::span<const RankedHit> ranked, size_t k);
 
 // --- The evidence functions (pure).
 

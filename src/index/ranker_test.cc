@@ -226,3 +226,38 @@ TEST(QueryPeriodsTest, NamedPeriodsAreResolvedAgainstNow) {
 
 }  // namespace
 }  // namespace engram::index
+
+namespace engram::index {
+namespace {
+
+TEST(RankerFunctionsTest, DropRedundantSkipsDerivedItemsCoveringShownRecords) {
+  UserIndex idx;
+  auto add = [&](const std::string& id, domain::RecordKind kind, std::vector<std::string> sources) {
+    domain::Chunk c;
+    c.id = id;
+    c.record_id = id.substr(0, id.find('#'));
+    c.kind = kind;
+    c.text = "text of " + id;
+    c.source_ids = std::move(sources);
+    ASSERT_TRUE(idx.Add(c).ok());
+  };
+  add("r1#0", domain::RecordKind::kEvent, {});
+  add("r1#1", domain::RecordKind::kEvent, {});
+  add("mem_a", domain::RecordKind::kMemory, {"r1"});        // covered by r1#0 above it
+  add("mem_b", domain::RecordKind::kMemory, {"r1", "r2"});  // r2 not shown yet: kept
+  add("r2#0", domain::RecordKind::kEvent, {});              // r2 covered by mem_b above it
+  add("mem_c", domain::RecordKind::kMemory, {"r1"});        // covered by r1#0
+  add("r3#0", domain::RecordKind::kEvent, {});
+  std::vector<RankedHit> ranked;
+  for (uint32_t o = 0; o < idx.ordinal_count(); ++o) ranked.push_back({o, 1.0f - o * 0.1f, 0, std::nullopt});
+  auto ids = [&](const std::vector<RankedHit>& hits) {
+    std::vector<std::string> out;
+    for (const auto& h : hits) out.emplace_back(idx.ChunkId(h.ordinal));
+    return out;
+  };
+  EXPECT_EQ(ids(DropRedundant(idx, ranked, 10)), (std::vector<std::string>{"r1#0", "r1#1", "mem_b", "r3#0"}));
+  EXPECT_EQ(ids(DropRedundant(idx, ranked, 2)), (std::vector<std::string>{"r1#0", "r1#1"}));
+}
+
+}  // namespace
+}  // namespace engram::index

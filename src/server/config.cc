@@ -113,7 +113,9 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
       "WordNet data files for query expansion (Debian's wordnet-base); empty: no expansion");
   opt("--synonyms-per-word", c.synonyms_per_word, "ENGRAM_SYNONYMS_PER_WORD",
       "WordNet synonyms added per query word (0: no expansion)")->check(CLI::Range(0, 10));
-  opt("--workers", c.workers, "ENGRAM_WORKERS", "Background memory-extraction threads")->check(CLI::Range(1, 64));
+  opt("--workers", c.workers, "ENGRAM_WORKERS",
+      "Background memory-extraction threads (0: no extraction; records stay pending until a start with workers)")
+      ->check(CLI::Range(0, 64));
   opt("--ranking", c.ranking, "ENGRAM_RANKING",
       "Advanced: overrides of the ranking parameters, name=value,... (see docs/retrieval.md)");
   try {

@@ -98,9 +98,11 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
         &p->metrics);
   }
   p->extractor = std::make_unique<memory::DeterministicExtractor>();
-  p->extraction_worker = std::make_unique<jobs::ExtractionWorker>(
-      p->store.get(), p->extractor.get(), p->index_cache.get(), SystemClock::Default(),
-      jobs::ExtractionWorkerOptions{.threads = static_cast<size_t>(config.workers)}, &p->metrics);
+  if (config.workers > 0) {
+    p->extraction_worker = std::make_unique<jobs::ExtractionWorker>(
+        p->store.get(), p->extractor.get(), p->index_cache.get(), SystemClock::Default(),
+        jobs::ExtractionWorkerOptions{.threads = static_cast<size_t>(config.workers)}, &p->metrics);
+  }
   p->index_maintainer = std::make_unique<service::IndexMaintainer>(p->index_cache.get(), p->embedding_worker.get(),
                                                                    p->extraction_worker.get());
   p->ingest->AddObserver(p->index_maintainer.get());
@@ -121,10 +123,12 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   p->profile = std::make_unique<service::ProfileService>(ctx);
   p->query = std::make_unique<service::QueryService>(ctx, p->chunks.get(), p->index_cache.get());
   service::QueryService* query = p->query.get();
-  p->extraction_worker->set_stage3_hook([query](const std::string& workspace, int64_t uid) {
-    Status st = query->RunStage3(workspace, uid);
-    if (!st.ok()) ENGRAM_LOG(kWarn, "stage3", "stage 3 for user {} failed: {}", uid, st.ToString());
-  });
+  if (p->extraction_worker) {
+    p->extraction_worker->set_stage3_hook([query](const std::string& workspace, int64_t uid) {
+      Status st = query->RunStage3(workspace, uid);
+      if (!st.ok()) ENGRAM_LOG(kWarn, "stage3", "stage 3 for user {} failed: {}", uid, st.ToString());
+    });
+  }
 
   api::ApiOptions ao;
   ao.rate_limit_test = config.rate_limit_test;
@@ -168,7 +172,7 @@ Status Server::Start(std::optional<std::string>* bootstrap_key) {
     ENGRAM_ASSIGN_OR_RETURN(auto created, p.keys->BootstrapAdminKey(p.config.default_workspace));
     if (created && bootstrap_key) *bootstrap_key = created->secret;
   }
-  ENGRAM_RETURN_IF_ERROR(p.extraction_worker->Start());
+  if (p.extraction_worker) ENGRAM_RETURN_IF_ERROR(p.extraction_worker->Start());
   ENGRAM_RETURN_IF_ERROR(p.http->Start());
   ENGRAM_LOG(kInfo, "server", "listening on {}:{} (data in {})", p.config.host(), p.http->bound_port(),
              p.config.data_dir);
@@ -197,7 +201,7 @@ void Server::Stop() {
     p.http->Stop(std::chrono::milliseconds(p.config.shutdown_grace_ms));
     p.app->Shutdown();
     if (p.embedding_worker) p.embedding_worker->Stop();
-    p.extraction_worker->Stop();
+    if (p.extraction_worker) p.extraction_worker->Stop();
     Status st = p.store->Close();
     if (!st.ok()) ENGRAM_LOG(kError, "server", "closing the store: {}", st.ToString());
     ENGRAM_LOG(kInfo, "server", "stopped");

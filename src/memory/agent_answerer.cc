@@ -63,7 +63,12 @@ std::string FormatResult(size_t number, const Evidence& e) {
   if (e.timestamp != 0) line += ", " + FormatIso8601(e.timestamp).substr(0, 10);
   if (!e.subject.empty() && e.subject != "user") line += ", about " + e.subject;
   line += ") ";
-  std::string text = e.text.size() > kMaxEvidenceChars ? e.text.substr(0, kMaxEvidenceChars) + "..." : e.text;
+  std::string text = e.text;
+  if (text.size() > kMaxEvidenceChars) {
+    size_t n = kMaxEvidenceChars;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 sequence
+    text = text.substr(0, n) + "...";
+  }
   std::replace(text.begin(), text.end(), '\n', ' ');
   return line + text;
 }
@@ -87,9 +92,9 @@ Answer Cite(std::string text, const std::vector<Evidence>& retrieved) {
     std::vector<Marker> group;
     while (j < text.size()) {
       size_t k = j;
-      while (k < text.size() && std::isdigit(static_cast<unsigned char>(text[k])) && k - j < 4) ++k;
+      while (k < text.size() && std::isdigit(static_cast<unsigned char>(text[k]))) ++k;
       if (k == j) break;
-      const size_t n = std::stoul(text.substr(j, k - j));
+      const size_t n = k - j <= 4 ? std::stoul(text.substr(j, k - j)) : 0;  // "[20231]" cites nothing
       if (n >= 1 && n <= retrieved.size()) group.push_back({j, k - j, n - 1});
       j = k;
       while (j < text.size() && (text[j] == ',' || text[j] == ' ')) ++j;
@@ -133,6 +138,14 @@ Answer Cite(std::string text, const std::vector<Evidence>& retrieved) {
   return out;
 }
 
+// Designated initializers would leave fields unnamed (-Wmissing-field-initializers).
+llm::ChatMessage Message(std::string role, std::string content) {
+  llm::ChatMessage m;
+  m.role = std::move(role);
+  m.content = std::move(content);
+  return m;
+}
+
 int EstimateTokens(const llm::ChatMessage& m) {
   size_t chars = m.content.size();
   for (const llm::ToolCall& c : m.tool_calls) chars += c.name.size() + c.arguments_json.size();
@@ -148,9 +161,8 @@ Result<Answer> AnswerWithAgent(llm::LlmClient& client, std::string_view question
     return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
   };
 
-  std::vector<llm::ChatMessage> conversation = {
-      {.role = "system", .content = std::string(kSystemPrompt)},
-      {.role = "user", .content = std::string(question)}};
+  std::vector<llm::ChatMessage> conversation = {Message("system", std::string(kSystemPrompt)),
+                                                Message("user", std::string(question))};
   const std::vector<llm::ToolSpec> tools = {
       {.name = std::string(kSearchToolName),
        .description = "Search the user's stored memories, messages, events and documents. Returns numbered results.",
@@ -168,7 +180,7 @@ Result<Answer> AnswerWithAgent(llm::LlmClient& client, std::string_view question
 
     llm::ChatRequest req;
     req.messages = conversation;
-    if (step == opt.max_steps - 1 && step > 0) req.messages.push_back({.role = "user", .content = std::string(kLastStepNote)});
+    if (step == opt.max_steps - 1 && step > 0) req.messages.push_back(Message("user", std::string(kLastStepNote)));
     req.tools = tools;
     req.temperature = 0.0;
     req.max_tokens = tokens_left;
@@ -195,7 +207,8 @@ Result<Answer> AnswerWithAgent(llm::LlmClient& client, std::string_view question
     conversation.push_back(reply);
     for (size_t i = 0; i < reply.tool_calls.size(); ++i) {
       const llm::ToolCall& call = reply.tool_calls[i];
-      llm::ChatMessage result{.role = "tool", .tool_call_id = call.id};
+      llm::ChatMessage result = Message("tool", "");
+      result.tool_call_id = call.id;
       std::optional<std::string> query;
       if (call.name != kSearchToolName) {
         result.content = "error: unknown tool \"" + call.name + "\"; the only tool is search_memories";

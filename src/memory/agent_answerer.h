@@ -43,7 +43,7 @@ namespace engram::memory {
 
 struct AgentOptions {
   int max_steps = 4;                // chat calls at most (the last one must answer)
-  int max_tokens = 800;             // completion tokens over all steps
+  int max_tokens = 800;             // completion tokens over all steps (> 0); each call may use what is left
   int timeout_ms = 30000;           // total wall time, model calls and searches included
   size_t max_search_results = 8;    // results shown to the model per search
 };

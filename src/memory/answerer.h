@@ -38,6 +38,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -79,5 +80,13 @@ Answer ComposeAnswer(std::string_view question, std::span<const Evidence> eviden
 
 // Similarity of two questions in [0, 1]; symmetric; 1 for the same question.
 double QuestionSimilarity(std::string_view a, std::string_view b);
+
+// A question analyzed once for many comparisons (a user's stored Stage 3 questions).
+struct QuestionShape {
+  std::map<std::string, double> concepts;  // concept or term -> weight
+  uint32_t asks = 0;                       // who / when / where / why bits
+};
+QuestionShape AnalyzeQuestion(std::string_view question);
+double QuestionSimilarity(const QuestionShape& a, const QuestionShape& b);
 
 }  // namespace engram::memory

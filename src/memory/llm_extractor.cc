@@ -292,8 +292,8 @@ Result<Extraction> LlmExtractor::Extract(std::span<const domain::Record> records
     // The code, plus the violation path for a schema failure ("$.memories[2].confidence: expected
     // number"); other messages may quote the upstream's reply, which may quote user content.
     const std::string& why = got.status().message();
-    ENGRAM_LOG(kWarn, "llm", "extraction call over {} records fell back to deterministic: {} {}",
-               calls[i].size(), StatusCodeName(got.status().code()), why.starts_with("$.") ? why : "");
+    ENGRAM_LOG(kWarn, "llm", "extraction call over {} records fell back to deterministic: {}{}", calls[i].size(),
+               StatusCodeName(got.status().code()), why.starts_with("$.") ? " " + why : std::string());
     ENGRAM_ASSIGN_OR_RETURN(Extraction fb, fallback_->Extract(calls[i], ctx));
     Append(std::move(fb), &out);
   }
@@ -308,8 +308,11 @@ Result<Extraction> LlmExtractor::Extract(std::span<const domain::Record> records
 Result<Extraction> LlmExtractor::ExtractWithModel(std::span<const domain::Record> records,
                                                   const ExtractionContext& ctx) {
   llm::ChatRequest req;
-  req.messages = {{.role = "system", .content = std::string(kSystemPrompt)},
-                  {.role = "user", .content = UserMessage(records, ctx, options_.max_input_chars)}};
+  req.messages.resize(2);
+  req.messages[0].role = "system";
+  req.messages[0].content = kSystemPrompt;
+  req.messages[1].role = "user";
+  req.messages[1].content = UserMessage(records, ctx, options_.max_input_chars);
   req.temperature = 0.0;
   req.max_tokens = options_.max_tokens;
   req.response_format_json = R"({"type":"json_object"})";

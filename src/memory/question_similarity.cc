@@ -58,14 +58,11 @@ const std::map<std::string, std::pair<std::string, double>>& ConceptTable() {
   return table;
 }
 
-struct Shape {
-  std::map<std::string, double> concepts;  // concept -> weight
-  uint32_t asks = 0;                       // who / when / where / why bits
-};
+}  // namespace
 
-Shape ShapeOf(std::string_view question) {
+QuestionShape AnalyzeQuestion(std::string_view question) {
   const text::AnalyzedQuery q = text::AnalyzeQuery(question);
-  Shape s;
+  QuestionShape s;
   static const std::string kUser = text::AnalyzeToStrings("user").empty() ? "user" : text::AnalyzeToStrings("user")[0];
   for (const text::Term& t : q.terms) {
     if (t.text == kUser || (q.kept_stopwords && text::IsStopword(t.text))) continue;
@@ -84,10 +81,11 @@ Shape ShapeOf(std::string_view question) {
   return s;
 }
 
-}  // namespace
-
 double QuestionSimilarity(std::string_view a, std::string_view b) {
-  const Shape sa = ShapeOf(a), sb = ShapeOf(b);
+  return QuestionSimilarity(AnalyzeQuestion(a), AnalyzeQuestion(b));
+}
+
+double QuestionSimilarity(const QuestionShape& sa, const QuestionShape& sb) {
   double inter = 0, uni = 0;
   auto i = sa.concepts.begin(), j = sb.concepts.begin();
   while (i != sa.concepts.end() || j != sb.concepts.end()) {

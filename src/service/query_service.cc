@@ -5,6 +5,24 @@
 
 namespace engram::service {
 
+std::shared_ptr<const QueryService::Stage3Cache> QueryService::Stage3For(const domain::User& user) {
+  const std::string key = user.workspace + '\x1f' + std::to_string(user.uid);
+  {
+    std::lock_guard<std::mutex> lock(stage3_mu_);
+    auto it = stage3_.find(key);
+    if (it != stage3_.end() && it->second->version == user.version) return it->second;
+  }
+  auto fresh = std::make_shared<Stage3Cache>();
+  fresh->version = user.version;
+  auto items = ctx_.store->ListStage3Items(user.workspace, user.uid);
+  if (items.ok()) fresh->items = std::move(items).value();
+  for (const auto& item : fresh->items) fresh->shapes.push_back(memory::AnalyzeQuestion(item.question));
+  std::lock_guard<std::mutex> lock(stage3_mu_);
+  if (stage3_.size() > 10000) stage3_.clear();  // bounded: a rebuild per user is cheap
+  stage3_[key] = fresh;
+  return fresh;
+}
+
 Status QueryService::Store(const std::string& workspace, int64_t uid, const domain::Stage3Item& item) {
   ENGRAM_ASSIGN_OR_RETURN(int64_t version, ctx_.store->PutStage3Item(workspace, uid, item));
   if (cache_ != nullptr) {
@@ -56,11 +74,13 @@ Result<QueryResult> QueryService::Query(const std::string& workspace, const std:
   result.question = question;
 
   if (use_cache) {
-    ENGRAM_ASSIGN_OR_RETURN(auto items, ctx_.store->ListStage3Items(workspace, user->uid));
+    const auto stage3 = Stage3For(*user);
     const domain::Stage3Item* best = nullptr;
     double best_sim = 0;
-    for (const auto& item : items) {
-      const double sim = memory::QuestionSimilarity(question, item.question);
+    const memory::QuestionShape asked = memory::AnalyzeQuestion(question);
+    for (size_t i = 0; i < stage3->items.size(); ++i) {
+      const auto& item = stage3->items[i];
+      const double sim = memory::QuestionSimilarity(asked, stage3->shapes[i]);
       if (sim >= options_.cache_similarity && sim > best_sim && item.confidence > 0) {
         best = &item;
         best_sim = sim;

@@ -5,7 +5,10 @@
 // Thread-safe.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "memory/answerer.h"
@@ -45,11 +48,20 @@ class QueryService {
                                 const std::string& question);
 
   Status Store(const std::string& workspace, int64_t uid, const domain::Stage3Item& item);
+  struct Stage3Cache {
+    int64_t version = -1;
+    std::vector<domain::Stage3Item> items;
+    std::vector<memory::QuestionShape> shapes;  // parallel to items
+  };
+  // The user's Stage 3 items with their analyzed questions, re-read only when the user's version moved.
+  std::shared_ptr<const Stage3Cache> Stage3For(const domain::User& user);
 
   ServiceContext ctx_;
   ChunksService* chunks_;
   index::IndexCache* cache_;
   QueryOptions options_;
+  std::mutex stage3_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Stage3Cache>> stage3_;  // guarded by stage3_mu_
 };
 
 }  // namespace engram::service

@@ -196,6 +196,47 @@ TEST_F(MemoriesTest, QueryAnswersCitesAndCaches) {
   ExpectError(api.Post("/query", {{"user_id", "nobody"}, {"question", "x"}}), 404, "USER_NOT_FOUND");
 }
 
+TEST_F(MemoriesTest, Stage3RunsWhenMemoriesCrossFive) {
+  Api api = Admin();
+  ASSERT_EQ(api.Post("/register", {{"user_id", "mem-stage3"}, {"purpose", "restaurant recommendation agent"}}).status, 200);
+  const std::vector<std::string> facts = {
+      "I love sushi and usually eat late dinners around 9pm", "I hate cilantro", "I work at Acme as a data scientist",
+      "I live in Berlin", "My dog Max loves the park", "I prefer Italian food on weekends",
+      "I'm allergic to peanuts"};
+  Json msgs = Json::array();
+  for (size_t i = 0; i < facts.size(); ++i) {
+    msgs.push_back({{"role", "user"}, {"content", facts[i]}, {"message_id", "f" + std::to_string(i)}});
+  }
+  // Stage 3 has not run below five memories.
+  auto before = api.Post("/chunks", {{"user_id", "mem-stage3"},
+                                     {"history", {{{"role", "user"}, {"content", "What are the user's food preferences?"}}}},
+                                     {"similarity_threshold", 0.0}, {"k", 20}});
+  EXPECT_EQ(before.json["debug"]["stage3_count"], 0);
+  ASSERT_EQ(api.Post("/ingest", {{"user_id", "mem-stage3"}, {"message_history", msgs}}).status, 200);
+  WaitForMemories(api, "mem-stage3", [](const Json& j) { return j["memories"].size() >= 5; });
+  Json stage3;
+  for (int i = 0; i < 300 && stage3.is_null(); ++i) {
+    auto r = api.Post("/chunks", {{"user_id", "mem-stage3"},
+                                  {"history", {{{"role", "user"}, {"content", "What are the user's food preferences?"}}}},
+                                  {"similarity_threshold", 0.0}, {"k", 20}});
+    for (const auto& c : r.json["chunks"]) {
+      if (c["source"] == "stage3") stage3 = c;
+    }
+    if (stage3.is_null()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_FALSE(stage3.is_null()) << "no Stage 3 item was produced";
+  EXPECT_TRUE(stage3["question_index"].is_number_integer()) << stage3;
+  EXPECT_GE(stage3["question_index"].get<int>(), 0);
+  EXPECT_FALSE(stage3["question"].get<std::string>().empty());
+  EXPECT_FALSE(stage3["answer"].get<std::string>().empty());
+  EXPECT_FALSE(stage3["source_ids"].empty());
+  for (const auto& id : stage3["source_ids"]) EXPECT_EQ(id.get<std::string>()[0], 'f') << stage3;
+  // A /query close to a Stage 3 question is answered from it at once.
+  auto q = api.Post("/query", {{"user_id", "mem-stage3"}, {"question", stage3["question"]}});
+  ASSERT_EQ(q.status, 200) << q.body;
+  EXPECT_EQ(q.json["cached"], true) << q.body;
+}
+
 TEST_F(MemoriesTest, DeleteRemovesMemories) {
   Api api = Admin();
   SeedProfile(api, "mem-delete");

@@ -78,10 +78,17 @@ TEST_F(MemoriesTest, ExtractedFromIngestWithSourcesAndCategories) {
     }
   }
   EXPECT_TRUE(name) << listing.dump();
-  // Memories are retrievable through /chunks with source "memory" and their records as sources.
-  auto chunks = api.Post("/chunks", {{"user_id", "mem-basic"},
-                                     {"history", {{{"role", "user"}, {"content", "What should I eat for dinner? sushi"}}}},
-                                     {"similarity_threshold", 0.0}});
+  // Memories are retrievable through /chunks with source "memory" and their records as sources. A
+  // memory whose record is already shown adds nothing and is left out: with that record excluded from
+  // the results (the agent has it in context), the memory comes back.
+  Json history = {{{"role", "user"}, {"content", "What should I eat for dinner? sushi"}}};
+  auto shown = api.Post("/chunks", {{"user_id", "mem-basic"}, {"history", history}, {"similarity_threshold", 0.0}});
+  ASSERT_EQ(shown.status, 200);
+  ASSERT_FALSE(shown.json["chunks"].empty());
+  EXPECT_EQ(shown.json["chunks"][0]["id"], "m1#0") << shown.body;
+  EXPECT_EQ(shown.json["debug"]["memory_count"], 0) << shown.body;
+  auto chunks = api.Post("/chunks", {{"user_id", "mem-basic"}, {"history", history}, {"similarity_threshold", 0.0},
+                                     {"exclude_chunk_ids", {"m1#0"}}});
   ASSERT_EQ(chunks.status, 200) << chunks.body;
   bool memory_hit = false;
   for (const auto& c : chunks.json["chunks"]) {

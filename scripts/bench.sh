@@ -4,9 +4,11 @@ set -euo pipefail
 BUILD=${1:-build}
 echo "== bench/ingest (durability on) =="
 "$BUILD/bench/ingest_bench" --clients 8 --seconds 10 --batch 100 --sync full
-for b in chunks_bench; do
-  if [[ -x "$BUILD/bench/$b" ]]; then
-    echo "== bench/$b =="
-    "$BUILD/bench/$b"
-  fi
-done
+echo "== bench/chunks (float32 vectors) =="
+"$BUILD/bench/chunks_bench" --seconds 10
+echo "== bench/chunks (int8 vectors) =="
+"$BUILD/bench/chunks_bench" --seconds 10 --vector-storage int8
+echo "== bench/extract =="
+"$BUILD/bench/extract_bench"
+echo "== bench/profile =="
+"$BUILD/bench/profile_bench"

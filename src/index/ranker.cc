@@ -264,7 +264,7 @@ void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double se
     return a.score != b.score ? a.score > b.score : a.ordinal < b.ordinal;
   });
   result.total_candidates = cands.size();
-  if (p.drop_redundant) {
+  if (p.drop_redundant && req.diversify) {
     result.hits = DropRedundant(idx, hits, req.k);
   } else {
     if (hits.size() > req.k) hits.resize(req.k);

@@ -54,6 +54,7 @@ struct RankRequest {
   std::span<const float> query_vector;             // empty: lexical only
   TimeMs now = 0;
   uint32_t kinds = kAllKinds;
+  bool diversify = true;                           // apply DropRedundant (when the params enable it)
 };
 
 struct RankedHit {

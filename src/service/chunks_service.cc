@@ -111,6 +111,7 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   rr.query_vector = query_vector;
   rr.now = ctx_.clock->NowMs();
   rr.kinds = request.kinds;
+  rr.diversify = request.diversify;
   handle->Read([&](const index::UserIndex& idx) {
     index::RankResult ranked = index::Rank(idx, plan, rr, options_.ranking);
     response.debug.total_candidates = ranked.total_candidates;

@@ -26,6 +26,7 @@ struct ChunksRequest {
   double similarity_threshold = 0.25;  // on the calibrated [0, 1] score
   std::vector<std::string> exclude_chunk_ids;
   uint32_t kinds = index::kAllKinds;  // KindBit mask of result kinds
+  bool diversify = true;              // leave out derived items that repeat shown records
 };
 
 struct ChunkResult {

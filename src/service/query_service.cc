@@ -46,6 +46,8 @@ Result<memory::Answer> QueryService::Answer(const std::string& workspace, const 
   req.similarity_threshold = 0.05;
   // Earlier answers are not evidence for new ones: that would only echo them.
   req.kinds = index::kAllKinds & ~index::KindBit(domain::RecordKind::kStage3);
+  // The answerer wants a memory and its source side by side: it prefers the memory's clean statement.
+  req.diversify = false;
   ENGRAM_ASSIGN_OR_RETURN(auto found, chunks_->Search(req));
   std::vector<memory::Evidence> evidence;
   for (const auto& c : found.chunks) {

@@ -253,9 +253,15 @@ TEST(IndexCacheTest, SearchesRunWhileWritesApply) {
       }
     });
   }
+  // Writes interleave with searches: wait until the readers are searching before each half.
+  auto wait_for_searches = [&](int n) {
+    while (searches.load() < n) std::this_thread::yield();
+  };
+  wait_for_searches(1);
   for (int v = 2; v < 200; ++v) {
     const Record r[] = {MakeRecord("r" + std::to_string(v % 300), {"common word updated " + std::to_string(v)})};
     cache.OnRecordsWritten("ws", 1, v, r);
+    if (v == 100) wait_for_searches(searches.load() + 3);
   }
   stop = true;
   for (auto& t : readers) t.join();

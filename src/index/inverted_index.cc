@@ -133,9 +133,11 @@ void InvertedIndex::Score(std::span<const WeightedTerm> query, LexicalScores& ou
     const uint32_t id = terms_.Find(wt.term);
     const uint32_t df = id == StringTable::kNone ? 0 : df_[id];
     const double idf = Bm25Idf(live_count_, df);
-    out.self_score_ += wt.weight * idf;
     out.max_score_ += wt.weight * idf * (k1 + 1.0);
+    // A term no chunk contains cannot be matched; counting it in the calibration reference would
+    // only lower every score ("the user" in a question about the user is not in the user's data).
     if (df == 0) continue;  // a live document uses the term, so avg > 0 below
+    out.self_score_ += wt.weight * idf;
     ++out.known_terms_;
     const float wi = static_cast<float>(wt.weight * idf) * k1p1;
     // Raw pointers: the compiler cannot prove the vectors' buffers do not alias each other, and

@@ -42,7 +42,7 @@ class LexicalScores {
   uint16_t matched(uint32_t ordinal) const { return ordinal < matched_.size() ? matched_[ordinal] : 0; }
   // Ordinals with at least one matched term, in no particular order; may include removed documents.
   std::span<const uint32_t> touched() const { return {touched_.data(), n_touched_}; }
-  // Bm25SelfScore of the query against the index: the calibration reference (fusion.h).
+  // Bm25SelfScore of the query's terms that occur in the index: the calibration reference (fusion.h).
   double self_score() const { return self_score_; }
   // Upper bound of any document's score for this query (Bm25MaxScore).
   double max_score() const { return max_score_; }

@@ -116,6 +116,11 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   opt("--workers", c.workers, "ENGRAM_WORKERS",
       "Background memory-extraction threads (0: no extraction; records stay pending until a start with workers)")
       ->check(CLI::Range(0, 64));
+  opt("--llm-url", c.llm_url, "ENGRAM_LLM_URL",
+      "OpenAI-compatible chat endpoint for extraction and /query (empty: deterministic only)");
+  opt("--llm-model", c.llm_model, "ENGRAM_LLM_MODEL", "Model name sent to --llm-url");
+  opt("--llm-api-key", c.llm_api_key, "ENGRAM_LLM_API_KEY", "Bearer key for --llm-url");
+  opt("--llm-timeout-ms", c.llm_timeout_ms, "ENGRAM_LLM_TIMEOUT_MS", "Per LLM call")->check(CLI::Range(100, 600000));
   opt("--ranking", c.ranking, "ENGRAM_RANKING",
       "Advanced: overrides of the ranking parameters, name=value,... (see docs/retrieval.md)");
   try {
@@ -128,6 +133,7 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
     return Status::InvalidArgument(e.what());
   }
   ENGRAM_RETURN_IF_ERROR(ValidateListen(c.listen));
+  if (!c.llm_url.empty() && c.llm_model.empty()) return Status::InvalidArgument("--llm-model is required with --llm-url");
   return c;
 }
 

@@ -46,7 +46,11 @@ struct Config {
   std::string wordnet_dir = "/usr/share/wordnet";  // query expansion; empty = off
   int synonyms_per_word = 0;             // measured neutral on LoCoMo dev (docs/retrieval.md)
   std::string ranking;
-  int workers = 1;                        // background extraction threads                    // "name=value,..." overrides of index::RankingParams
+  int workers = 1;                        // background extraction threads
+  std::string llm_url;                    // OpenAI-compatible chat endpoint; empty = no LLM
+  std::string llm_model;
+  std::string llm_api_key;
+  int llm_timeout_ms = 30000;                    // "name=value,..." overrides of index::RankingParams
 
   std::string host() const;
   uint16_t port() const;

@@ -13,7 +13,10 @@
 #include "index/index_cache.h"
 #include "jobs/embedding_worker.h"
 #include "jobs/extraction_worker.h"
+#include "llm/none_client.h"
+#include "llm/openai_client.h"
 #include "memory/deterministic_extractor.h"
+#include "memory/llm_extractor.h"
 #include "service/profile_service.h"
 #include "service/query_service.h"
 #include "service/chunks_service.h"
@@ -37,6 +40,8 @@ struct Server::Parts {
   std::unique_ptr<embed::Embedder> query_embedder;
   std::unique_ptr<index::IndexCache> index_cache;
   std::unique_ptr<jobs::EmbeddingWorker> embedding_worker;
+  std::unique_ptr<llm::LlmClient> llm;
+  std::unique_ptr<memory::Extractor> deterministic;
   std::unique_ptr<memory::Extractor> extractor;
   std::unique_ptr<jobs::ExtractionWorker> extraction_worker;
   std::unique_ptr<service::ProfileService> profile;
@@ -97,10 +102,28 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
         p->store.get(), p->record_embedder.get(), model, p->index_cache.get(), jobs::EmbeddingWorkerOptions{},
         &p->metrics);
   }
-  p->extractor = std::make_unique<memory::DeterministicExtractor>();
+  // Extraction is deterministic by default; with an LLM, it extracts and the rules are the fallback
+  // for every call that fails or returns output that does not validate.
+  p->deterministic = std::make_unique<memory::DeterministicExtractor>();
+  if (!config.llm_url.empty()) {
+    llm::OpenAiClientOptions lo;
+    lo.url = config.llm_url;
+    lo.model = config.llm_model;
+    lo.api_key = config.llm_api_key;
+    lo.timeout_ms = config.llm_timeout_ms;
+    lo.metrics = &p->metrics;
+    ENGRAM_ASSIGN_OR_RETURN(p->llm, llm::OpenAiClient::Create(lo));
+    memory::LlmExtractorOptions xo;
+    xo.timeout_ms = config.llm_timeout_ms;
+    xo.metrics = &p->metrics;
+    p->extractor = std::make_unique<memory::LlmExtractor>(p->llm.get(), p->deterministic.get(), xo);
+  } else {
+    p->llm = std::make_unique<llm::NoneLlmClient>();
+  }
+  memory::Extractor* extractor = p->extractor ? p->extractor.get() : p->deterministic.get();
   if (config.workers > 0) {
     p->extraction_worker = std::make_unique<jobs::ExtractionWorker>(
-        p->store.get(), p->extractor.get(), p->index_cache.get(), SystemClock::Default(),
+        p->store.get(), extractor, p->index_cache.get(), SystemClock::Default(),
         jobs::ExtractionWorkerOptions{.threads = static_cast<size_t>(config.workers)}, &p->metrics);
   }
   p->index_maintainer = std::make_unique<service::IndexMaintainer>(p->index_cache.get(), p->embedding_worker.get(),
@@ -121,7 +144,7 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   p->chunks = std::make_unique<service::ChunksService>(ctx, p->index_cache.get(), p->query_embedder.get(), model,
                                                        p->embedding_worker.get(), chunk_options);
   p->profile = std::make_unique<service::ProfileService>(ctx);
-  p->query = std::make_unique<service::QueryService>(ctx, p->chunks.get(), p->index_cache.get());
+  p->query = std::make_unique<service::QueryService>(ctx, p->chunks.get(), p->index_cache.get(), p->llm.get());
   service::QueryService* query = p->query.get();
   if (p->extraction_worker) {
     p->extraction_worker->set_stage3_hook([query](const std::string& workspace, int64_t uid) {

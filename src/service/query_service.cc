@@ -1,6 +1,8 @@
 #include "service/query_service.h"
 
 #include "common/crypto.h"
+#include "common/log.h"
+#include "memory/agent_answerer.h"
 #include "memory/stage3.h"
 
 namespace engram::service {
@@ -36,12 +38,12 @@ Status QueryService::Store(const std::string& workspace, int64_t uid, const doma
   return Status::Ok();
 }
 
-Result<memory::Answer> QueryService::Answer(const std::string& workspace, const std::string& user_id,
-                                            const std::string& question) {
+Result<std::vector<memory::Evidence>> QueryService::Retrieve(const std::string& workspace,
+                                                             const std::string& user_id, const std::string& query) {
   ChunksRequest req;
   req.workspace = workspace;
   req.user_id = user_id;
-  req.turns = {{"user", question}};
+  req.turns = {{"user", query}};
   req.k = options_.evidence;
   req.similarity_threshold = 0.05;
   // Earlier answers are not evidence for new ones: that would only echo them.
@@ -61,6 +63,19 @@ Result<memory::Answer> QueryService::Answer(const std::string& workspace, const 
     e.subject = c.speaker;
     evidence.push_back(std::move(e));
   }
+  return evidence;
+}
+
+Result<memory::Answer> QueryService::Answer(const std::string& workspace, const std::string& user_id,
+                                            const std::string& question) {
+  if (llm_ != nullptr && llm_->Enabled()) {
+    auto search = [&](const std::string& q) { return Retrieve(workspace, user_id, q); };
+    auto agent = memory::AnswerWithAgent(*llm_, question, search);
+    if (agent.ok() && !agent->text.empty()) return agent;
+    ENGRAM_LOG(kWarn, "query", "LLM answer failed ({}); answering extractively",
+               agent.ok() ? "empty answer" : agent.status().ToString());
+  }
+  ENGRAM_ASSIGN_OR_RETURN(auto evidence, Retrieve(workspace, user_id, question));
   return memory::ComposeAnswer(question, evidence, memory::AnswerOptions{});
 }
 

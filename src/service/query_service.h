@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "llm/llm_client.h"
 #include "memory/answerer.h"
 #include "service/chunks_service.h"
 #include "service/context.h"
@@ -33,9 +34,12 @@ struct QueryOptions {
 
 class QueryService {
  public:
-  // `cache` (may be null) learns about stored Stage 3 items so /chunks finds them at once.
-  QueryService(ServiceContext ctx, ChunksService* chunks, index::IndexCache* cache, QueryOptions options = {})
-      : ctx_(ctx), chunks_(chunks), cache_(cache), options_(options) {}
+  // `cache` (may be null) learns about stored Stage 3 items so /chunks finds them at once. With an
+  // enabled `llm` (may be null), uncached questions go through an agent loop with a search tool
+  // (memory::AnswerWithAgent); when it fails, the extractive answer is given instead.
+  QueryService(ServiceContext ctx, ChunksService* chunks, index::IndexCache* cache, llm::LlmClient* llm = nullptr,
+               QueryOptions options = {})
+      : ctx_(ctx), chunks_(chunks), cache_(cache), llm_(llm), options_(options) {}
 
   // InvalidArgument for an empty question; NotFound for an unknown user.
   Result<QueryResult> Query(const std::string& workspace, const std::string& user_id, const std::string& question,
@@ -46,6 +50,8 @@ class QueryService {
  private:
   Result<memory::Answer> Answer(const std::string& workspace, const std::string& user_id,
                                 const std::string& question);
+  Result<std::vector<memory::Evidence>> Retrieve(const std::string& workspace, const std::string& user_id,
+                                                 const std::string& query);
 
   Status Store(const std::string& workspace, int64_t uid, const domain::Stage3Item& item);
   struct Stage3Cache {
@@ -59,6 +65,7 @@ class QueryService {
   ServiceContext ctx_;
   ChunksService* chunks_;
   index::IndexCache* cache_;
+  llm::LlmClient* llm_;
   QueryOptions options_;
   std::mutex stage3_mu_;
   std::unordered_map<std::string, std::shared_ptr<const Stage3Cache>> stage3_;  // guarded by stage3_mu_

@@ -1,5 +1,7 @@
 #include "index/ranker.h"
 
+#include "index/top_k.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -117,7 +119,6 @@ struct Scratch {
   std::vector<uint32_t> session_seen;  // by session label: == epoch when session_top is valid
   std::vector<BestScores> session_top; // by session label
   uint32_t epoch = 0;
-  std::vector<std::pair<float, uint32_t>> first;
   std::vector<uint32_t> ordinals;
 
   void Begin(uint32_t ordinals_n, uint32_t labels_n) {
@@ -145,14 +146,6 @@ struct Scratch {
     return session_top[label];
   }
 };
-
-// Moves the `n` best (score desc, ordinal asc) to the front, in order. nth_element first: linear in
-// the candidates rather than n log n over all of them.
-void TopPrefix(std::vector<std::pair<float, uint32_t>>& v, size_t n) {
-  auto better = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
-  if (n < v.size()) std::nth_element(v.begin(), v.begin() + static_cast<long>(n), v.end(), better);
-  std::sort(v.begin(), v.begin() + static_cast<long>(n), better);
-}
 
 // Previous / next live chunk of the same session, or kNoOrdinal. Chunks of a session are appended in
 // conversation order, so the nearest live ordinal with the same session is the neighbouring turn.
@@ -186,12 +179,11 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingP
   auto score = [&](uint32_t o) -> float { return extra ? lex.score(o) + extra->score(o) : lex.score(o); };
 
   // First-pass pool: best raw scores among allowed chunks; session evidence over all of them.
-  auto& first = sc.first;
-  first.clear();
+  TopKCollector first(p.candidate_pool);
   auto consider = [&](uint32_t o) {
     const float s = score(o);
     if (!(s > 0) || !allowed(o)) return;
-    first.emplace_back(s, o);
+    if (first.WouldKeep(s)) first.Push({o, s, 0});
     if (p.session_weight > 0 && !idx.SessionId(o).empty()) sc.Session(idx.SessionKey(o), p.session_top).Add(s);
   };
   for (uint32_t o : lex.touched()) consider(o);
@@ -201,12 +193,10 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingP
       if (lex.score(o) == 0) consider(o);
     }
   }
-  const size_t pool = std::min(p.candidate_pool, first.size());
-  TopPrefix(first, pool);
   auto& ordinals = sc.ordinals;
   ordinals.clear();
-  for (size_t i = 0; i < pool; ++i) {
-    if (sc.MarkSeen(first[i].second)) ordinals.push_back(first[i].second);
+  for (const auto& d : first.Take()) {
+    if (sc.MarkSeen(d.ordinal)) ordinals.push_back(d.ordinal);
   }
   // A turn whose neighbour matches is a candidate too (the answer after the question).
   const size_t direct = ordinals.size();
@@ -369,14 +359,13 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
     result.used_vectors = idx.vectors().Scores(req.query_vector, cosines);
   }
   if (result.used_vectors) {
-    thread_local std::vector<std::pair<float, uint32_t>> by_cosine;
-    by_cosine.clear();
+    // A bounded heap with cheap rejection: most chunks never enter it.
+    TopKCollector best(p.candidate_pool);
     for (uint32_t o = 0; o < idx.ordinal_count(); ++o) {
-      if (idx.HasVector(o) && cosines[o] > 0 && allowed(o)) by_cosine.emplace_back(cosines[o], o);
+      const float c = cosines[o];
+      if (c > 0 && best.WouldKeep(c) && idx.HasVector(o) && allowed(o)) best.Push({o, c, 0});
     }
-    const size_t n = std::min(p.candidate_pool, by_cosine.size());
-    TopPrefix(by_cosine, n);
-    for (size_t i = 0; i < n; ++i) vector_candidates.push_back(by_cosine[i].second);
+    for (const auto& d : best.Take()) vector_candidates.push_back(d.ordinal);
   }
   result.vector_candidates = vector_candidates.size();
 

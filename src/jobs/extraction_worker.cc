@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "index/derived_chunks.h"
 #include "memory/consolidation.h"
 #include "memory/stage3.h"
 #include "memory/traits.h"
@@ -158,19 +159,7 @@ Result<bool> ExtractionWorker::ProcessBatch(const std::string& workspace, int64_
     for (const auto& m : write.upserts) {
       domain::Record r;
       r.id = m.id;
-      if (m.status == domain::MemoryStatus::kCurrent) {
-        domain::Chunk c;
-        c.id = m.id;
-        c.record_id = m.id;
-        c.text = m.text;
-        c.kind = domain::RecordKind::kMemory;
-        c.type = m.category;
-        c.source = "memory";
-        c.speaker = m.subject;
-        c.timestamp = m.valid_from ? m.valid_from : now;
-        c.source_ids = m.source_ids;
-        r.chunks.push_back(std::move(c));
-      }
+      if (m.status == domain::MemoryStatus::kCurrent) r.chunks.push_back(index::MemoryChunk(m, now));
       pseudo.push_back(std::move(r));
     }
     cache_->OnRecordsWritten(workspace, uid, version, pseudo);

@@ -2,34 +2,9 @@
 
 #include <unordered_map>
 
+#include "index/derived_chunks.h"
+
 namespace engram::service {
-
-domain::Chunk MemoryChunk(const domain::Memory& m) {
-  domain::Chunk c;
-  c.id = m.id;
-  c.record_id = m.id;
-  c.text = m.text;
-  c.kind = domain::RecordKind::kMemory;
-  c.type = m.category;
-  c.source = "memory";
-  c.speaker = m.subject;
-  c.timestamp = m.valid_from ? m.valid_from : m.created_at;
-  c.source_ids = m.source_ids;
-  return c;
-}
-
-domain::Chunk Stage3Chunk(const domain::Stage3Item& item) {
-  domain::Chunk c;
-  c.id = item.id;
-  c.record_id = item.id;
-  c.text = "Q: " + item.question + "\nA: " + item.answer;
-  c.kind = domain::RecordKind::kStage3;
-  c.type = "stage3";
-  c.source = "stage3";
-  c.timestamp = item.updated_at;
-  c.source_ids = item.source_ids;
-  return c;
-}
 
 namespace {
 double MsSince(int64_t start_ns) { return (MonotonicNanos() - start_ns) / 1e6; }
@@ -68,9 +43,9 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
     loaded.version = version;
     ENGRAM_ASSIGN_OR_RETURN(loaded.chunks, ctx_.store->ListChunks(workspace, uid));
     ENGRAM_ASSIGN_OR_RETURN(auto memories, ctx_.store->ListMemories(workspace, uid, false));
-    for (const auto& m : memories) loaded.chunks.push_back(MemoryChunk(m));
+    for (const auto& m : memories) loaded.chunks.push_back(index::MemoryChunk(m));
     ENGRAM_ASSIGN_OR_RETURN(auto items, ctx_.store->ListStage3Items(workspace, uid));
-    for (const auto& item : items) loaded.chunks.push_back(Stage3Chunk(item));
+    for (const auto& item : items) loaded.chunks.push_back(index::Stage3Chunk(item));
     if (embedder_ != nullptr && embedder_->Enabled()) {
       ENGRAM_ASSIGN_OR_RETURN(auto vectors, ctx_.store->ListChunkVectors(workspace, uid, model_));
       std::unordered_map<std::string, size_t> at;

@@ -64,10 +64,6 @@ struct ChunksResponse {
   ChunksDebug debug;
 };
 
-// Derived items as index chunks: id = the item's id, kind memory / stage3, sources = its records.
-domain::Chunk MemoryChunk(const domain::Memory& m);
-domain::Chunk Stage3Chunk(const domain::Stage3Item& item);
-
 struct ChunksServiceOptions {
   index::RankingParams ranking;
   const text::WordNet* wordnet = nullptr;  // query expansion; null = none. Not owned.

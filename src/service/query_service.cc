@@ -2,6 +2,7 @@
 
 #include "common/crypto.h"
 #include "common/log.h"
+#include "index/derived_chunks.h"
 #include "memory/agent_answerer.h"
 #include "memory/stage3.h"
 
@@ -25,6 +26,19 @@ std::shared_ptr<const QueryService::Stage3Cache> QueryService::Stage3For(const d
   return fresh;
 }
 
+namespace {
+// The records behind an answer: every cited item's sources, once each, in citation order.
+std::vector<std::string> CitedSources(const memory::Answer& answer) {
+  std::vector<std::string> out;
+  for (const auto& e : answer.cited) {
+    for (const auto& s : e.source_ids) {
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+  }
+  return out;
+}
+}  // namespace
+
 Status QueryService::Store(const std::string& workspace, int64_t uid, const domain::Stage3Item& item) {
   ENGRAM_ASSIGN_OR_RETURN(int64_t version, ctx_.store->PutStage3Item(workspace, uid, item));
   if (cache_ != nullptr) {
@@ -32,7 +46,7 @@ Status QueryService::Store(const std::string& workspace, int64_t uid, const doma
     pseudo.id = item.id;
     domain::Stage3Item stored = item;
     stored.updated_at = ctx_.clock->NowMs();
-    pseudo.chunks.push_back(Stage3Chunk(stored));
+    pseudo.chunks.push_back(index::Stage3Chunk(stored));
     cache_->OnRecordsWritten(workspace, uid, version, std::span<const domain::Record>(&pseudo, 1));
   }
   return Status::Ok();
@@ -128,13 +142,7 @@ Result<QueryResult> QueryService::Query(const std::string& workspace, const std:
     item.question = question;
     item.answer = answer.text;
     item.confidence = answer.confidence;
-    for (const auto& e : answer.cited) {
-      for (const auto& s : e.source_ids) {
-        if (std::find(item.source_ids.begin(), item.source_ids.end(), s) == item.source_ids.end()) {
-          item.source_ids.push_back(s);
-        }
-      }
-    }
+    item.source_ids = CitedSources(answer);
     ENGRAM_RETURN_IF_ERROR(Store(workspace, user->uid, item));
   }
   return result;
@@ -153,13 +161,7 @@ Status QueryService::RunStage3(const std::string& workspace, int64_t uid) {
     item.question = questions[i];
     item.answer = answer.text;
     item.confidence = answer.confidence;
-    for (const auto& e : answer.cited) {
-      for (const auto& s : e.source_ids) {
-        if (std::find(item.source_ids.begin(), item.source_ids.end(), s) == item.source_ids.end()) {
-          item.source_ids.push_back(s);
-        }
-      }
-    }
+    item.source_ids = CitedSources(answer);
     ENGRAM_RETURN_IF_ERROR(Store(workspace, uid, item));
   }
   return Status::Ok();

@@ -24,6 +24,28 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
+// Remembers the status a streaming handler answered with, for metrics. Used from one thread.
+class RecordingWriter final : public ResponseWriter {
+ public:
+  explicit RecordingWriter(ResponseWriter& inner) : inner_(inner) {}
+  void Send(HttpResponse response) override {
+    if (status_ == 0) status_ = response.status;
+    inner_.Send(std::move(response));
+  }
+  bool BeginStream(int status, std::string content_type,
+                   std::vector<std::pair<std::string, std::string>> headers) override {
+    if (status_ == 0) status_ = status;
+    return inner_.BeginStream(status, std::move(content_type), std::move(headers));
+  }
+  bool Write(std::string data) override { return inner_.Write(std::move(data)); }
+  void End() override { inner_.End(); }
+  int status() const { return status_; }
+
+ private:
+  ResponseWriter& inner_;
+  int status_ = 0;  // 0: nothing answered yet
+};
+
 }  // namespace
 
 ApiApp::ApiApp(ApiServices services, ApiOptions options)
@@ -31,13 +53,15 @@ ApiApp::ApiApp(ApiServices services, ApiOptions options)
       pool_(options.request_threads, options.request_queue),
       compute_pool_(options.compute_threads ? options.compute_threads
                                             : std::max(1u, std::thread::hardware_concurrency()),
-                    options.request_queue) {
+                    options.request_queue),
+      stream_pool_(std::max<size_t>(1, options.stream_threads), options.stream_queue) {
   AddSystemRoutes();
   AddUserRoutes();
   AddIngestRoutes();
   AddAdminRoutes();
   AddRetrievalRoutes();
   AddProfileRoutes();
+  AddProxyRoutes();
 }
 
 ApiApp::~ApiApp() { Shutdown(); }
@@ -45,6 +69,7 @@ ApiApp::~ApiApp() { Shutdown(); }
 void ApiApp::Shutdown() {
   pool_.Shutdown();
   compute_pool_.Shutdown();
+  stream_pool_.Shutdown();
 }
 
 void ApiApp::Add(std::string method, std::string pattern, std::optional<domain::KeyScope> scope, SyncHandler h,
@@ -65,6 +90,29 @@ void ApiApp::Add(std::string method, std::string pattern, std::optional<domain::
                 auto shared_req = std::make_shared<HttpRequest>(std::move(req));
                 ThreadPool& pool = r->runs == Runs::kCompute ? compute_pool_ : pool_;
                 const bool queued = pool.TrySubmit([this, r, shared_req, writer] { writer->Send(Run(*r, *shared_req)); });
+                if (!queued) {
+                  HttpResponse busy = ErrorResponse(Status::Unavailable("Server busy; retry shortly"), shared_req->request_id);
+                  busy.headers.emplace_back("Retry-After", "1");
+                  Observe(r->name, shared_req->method, busy.status, 0);
+                  writer->Send(std::move(busy));
+                }
+              },
+              r->name);
+}
+
+void ApiApp::AddStreaming(std::string method, std::string pattern, domain::KeyScope scope, StreamHandler h) {
+  auto route = std::make_unique<Route>();
+  route->name = pattern;
+  route->scope = scope;
+  route->runs = Runs::kStreaming;
+  route->stream = std::move(h);
+  const Route* r = route.get();
+  routes_.push_back(std::move(route));
+  router_.Add(std::move(method), std::move(pattern),
+              [this, r](HttpRequest&& req, std::shared_ptr<ResponseWriter> writer) {
+                auto shared_req = std::make_shared<HttpRequest>(std::move(req));
+                const bool queued =
+                    stream_pool_.TrySubmit([this, r, shared_req, writer] { RunStreaming(*r, *shared_req, *writer); });
                 if (!queued) {
                   HttpResponse busy = ErrorResponse(Status::Unavailable("Server busy; retry shortly"), shared_req->request_id);
                   busy.headers.emplace_back("Retry-After", "1");
@@ -172,6 +220,37 @@ HttpResponse ApiApp::Run(const Route& route, const HttpRequest& req) {
   ENGRAM_LOG(kDebug, "api", "{} {} {} -> {} in {:.2f} ms", req.request_id, req.method, route.name, response.status,
              seconds * 1000);
   return response;
+}
+
+void ApiApp::RunStreaming(const Route& route, const HttpRequest& req, ResponseWriter& writer) {
+  const int64_t start = MonotonicNanos();
+  RecordingWriter recorded(writer);
+  HttpResponse early;
+  auto authorized = Authorize(route, req, &early);
+  if (!authorized.ok()) {
+    recorded.Send(early.status != 200 ? std::move(early) : ErrorResponse(authorized.status(), req.request_id));
+  } else {
+    Status st = [&]() -> Status {
+      try {
+        return route.stream(req, authorized.value(), recorded);
+      } catch (const std::exception& e) {
+        return Status::Internal(e.what());
+      }
+    }();
+    if (!st.ok()) {
+      if (st.code() == StatusCode::kInternal || recorded.status() != 0) {
+        ENGRAM_LOG(kError, "api", "request {} {} {} failed: {}", req.request_id, req.method, route.name, st.ToString());
+      }
+      // Once a stream has begun, the writer aborts it when dropped without End.
+      if (recorded.status() == 0) recorded.Send(ErrorResponse(st, req.request_id));
+    }
+  }
+  // A handler that returned without answering gets the writer's 500.
+  const int status = recorded.status() != 0 ? recorded.status() : 500;
+  const double seconds = (MonotonicNanos() - start) / 1e9;
+  Observe(route.name, req.method, status, seconds);
+  ENGRAM_LOG(kDebug, "api", "{} {} {} -> {} in {:.2f} ms", req.request_id, req.method, route.name, status,
+             seconds * 1000);
 }
 
 void ApiApp::Observe(const std::string& route, const std::string& method, int status, double seconds) {

@@ -24,8 +24,10 @@
 #include "service/chunks_service.h"
 #include "service/profile_service.h"
 #include "service/query_service.h"
+#include "service/event_ingest_service.h"
 #include "service/ingest_service.h"
 #include "service/key_service.h"
+#include "service/proxy_service.h"
 #include "service/user_service.h"
 
 namespace engram::api {
@@ -39,6 +41,8 @@ struct ApiOptions {
   size_t compute_threads = 0;   // reads (CPU-bound ranking): 0 = one per core
   size_t request_queue = 4096;  // pending requests per pool beyond which the server answers 503
   std::string default_workspace = "default";  // its admin keys may manage every workspace's keys
+  size_t stream_threads = 8;    // streaming handlers (LLM proxy): each holds a thread while the upstream talks
+  size_t stream_queue = 64;     // pending streaming requests beyond which the server answers 503
 };
 
 // Non-owning; all outlive the app.
@@ -46,9 +50,11 @@ struct ApiServices {
   service::KeyService* keys = nullptr;
   service::UserService* users = nullptr;
   service::IngestService* ingest = nullptr;
+  service::EventIngestService* events = nullptr;  // seed-004 dialect of /ingest
   service::ChunksService* chunks = nullptr;
   service::ProfileService* profile = nullptr;
   service::QueryService* query = nullptr;
+  service::ProxyService* proxy = nullptr;  // null: /v1/chat/completions answers 503
   store::Store* store = nullptr;   // for /readyz only
   Metrics* metrics = nullptr;
   const Clock* clock = nullptr;
@@ -70,6 +76,11 @@ class ApiApp {
   // (empty id on public routes).
   using SyncHandler = std::function<Result<HttpResponse>(const HttpRequest& req, const domain::ApiKey& key)>;
 
+  // A handler that answers through the writer itself (BeginStream/Write/End, or Send), on a thread of
+  // the streaming pool, where Write may block for backpressure. An error returned before anything was
+  // answered becomes the usual error response; after that, the writer's own rules apply.
+  using StreamHandler = std::function<Status(const HttpRequest& req, const domain::ApiKey& key, ResponseWriter& writer)>;
+
   // Extracts the API key secret from the request headers; empty when none is present.
   static std::string ExtractApiKey(const HttpRequest& req);
 
@@ -77,26 +88,32 @@ class ApiApp {
   // Where a handler runs. CPU-bound reads get a pool sized to the cores, so a burst of searches
   // queues instead of time-slicing (which would inflate every search's latency); handlers that block
   // on durable writes get a larger pool, since they mostly wait for the group commit.
-  enum class Runs { kIoThread, kCompute, kBlocking };
+  // Streaming handlers get their own bounded pool, so a slow upstream never starves other routes.
+  enum class Runs { kIoThread, kCompute, kBlocking, kStreaming };
 
   struct Route {
     std::string name;                       // metrics label, e.g. "/users/{user_id}"
     std::optional<domain::KeyScope> scope;  // nullopt: public
     Runs runs = Runs::kBlocking;
     SyncHandler handler;
+    StreamHandler stream;  // set instead of handler for streaming routes
   };
 
   void Add(std::string method, std::string pattern, std::optional<domain::KeyScope> scope, SyncHandler h,
            Runs runs = Runs::kBlocking);
+  // Same auth, rate limit and metrics as Add; runs on the streaming pool.
+  void AddStreaming(std::string method, std::string pattern, domain::KeyScope scope, StreamHandler h);
   void AddSystemRoutes();
   void AddUserRoutes();
   void AddIngestRoutes();
   void AddAdminRoutes();
   void AddRetrievalRoutes();
   void AddProfileRoutes();
+  void AddProxyRoutes();
 
   void Dispatch(HttpRequest&& req, std::shared_ptr<ResponseWriter> writer);
   HttpResponse Run(const Route& route, const HttpRequest& req);
+  void RunStreaming(const Route& route, const HttpRequest& req, ResponseWriter& writer);
   Result<domain::ApiKey> Authorize(const Route& route, const HttpRequest& req, HttpResponse* early);
   int RateLimitFor(const domain::ApiKey& key) const;
   void Observe(const std::string& route, const std::string& method, int status, double seconds);
@@ -110,6 +127,7 @@ class ApiApp {
   RateLimiter limiter_;
   ThreadPool pool_;          // blocking handlers (writes)
   ThreadPool compute_pool_;  // CPU-bound handlers (reads)
+  ThreadPool stream_pool_;   // streaming handlers
   std::atomic<bool> shutting_down_{false};
 };
 

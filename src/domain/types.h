@@ -103,6 +103,8 @@ struct Record {
   std::string session_id;
   TimeMs timestamp = 0;      // when it happened (client's timestamp, else received time)
   std::string metadata_json; // raw metadata as sent (JSON text), "" when absent
+  std::string role_id;       // seed-004 role scope ("" = none); kept apart from metadata, which echoes the client
+  std::string team_id;       // seed-004 team scope ("" = none)
   std::string content;
   std::string content_hash;  // hex SHA-256 over content and timestamp, for dedupe
   TimeMs created_at = 0;     // first stored

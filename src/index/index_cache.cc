@@ -1,5 +1,7 @@
 #include "index/index_cache.h"
 
+#include <atomic>
+
 #include <algorithm>
 #include <exception>
 #include <system_error>
@@ -85,28 +87,39 @@ Result<std::shared_ptr<UserIndexHandle>> IndexCache::Load(const UserLoader& load
       (void)index.AddAnalyzed(chunks[i], terms, {}, session);
     }
   };
-  // Analysis dominates a load: a helper thread analyzes the second half while this one analyzes
-  // and indexes the first (indexing itself must stay sequential: ordinals are append order).
-  const size_t split = options_.load_threads > 1 && n >= kParallelLoadMin ? n / 2 : n;
-  std::vector<std::vector<std::string>> second_half(n - split);
+  // Analysis dominates a load. Both threads take chunks to analyze from one counter; this thread also
+  // indexes them in order (ordinals are append order) and, whenever the next chunk is not analyzed
+  // yet, analyzes further ahead instead of waiting. The two threads stay busy until the end.
+  std::vector<std::vector<std::string>> terms(n);
+  std::unique_ptr<std::atomic<bool>[]> ready(new std::atomic<bool>[n]);
+  for (size_t i = 0; i < n; ++i) ready[i].store(false, std::memory_order_relaxed);
+  std::atomic<size_t> next{0};
+  auto analyze_one = [&]() -> bool {
+    const size_t i = next.fetch_add(1, std::memory_order_relaxed);
+    if (i >= n) return false;
+    terms[i] = text::AnalyzeToStrings(chunks[i].text);
+    ready[i].store(true, std::memory_order_release);
+    return true;
+  };
   std::thread helper;
-  if (split < n) {
+  if (options_.load_threads > 1 && n >= kParallelLoadMin) {
     try {
       helper = std::thread([&] {
-        for (size_t i = split; i < n; ++i) second_half[i - split] = text::AnalyzeToStrings(chunks[i].text);
+        while (analyze_one()) {
+        }
       });
     } catch (const std::system_error&) {
-      // No thread available: analyze it here below.
+      // No thread available: this thread analyzes everything.
     }
   }
-  for (size_t i = 0; i < split; ++i) add(i, text::AnalyzeToStrings(chunks[i].text));
-  if (helper.joinable()) {
-    helper.join();
-  } else {
-    for (size_t i = split; i < n; ++i) second_half[i - split] = text::AnalyzeToStrings(chunks[i].text);
+  for (size_t i = 0; i < n; ++i) {
+    while (!ready[i].load(std::memory_order_acquire)) {
+      if (!analyze_one()) std::this_thread::yield();  // the helper holds chunk i: it is nearly done
+    }
+    add(i, terms[i]);
+    terms[i] = {};
   }
-  for (size_t i = split; i < n; ++i) add(i, second_half[i - split]);
-  second_half = {};
+  if (helper.joinable()) helper.join();
   index.ShrinkToFit();
   index.set_version(user.version);
   *loaded_version = user.version;

@@ -22,8 +22,10 @@
 #include "service/chunks_service.h"
 #include "text/wordnet.h"
 #include "service/index_maintainer.h"
+#include "service/event_ingest_service.h"
 #include "service/ingest_service.h"
 #include "service/key_service.h"
+#include "service/proxy_service.h"
 #include "service/user_service.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -36,6 +38,8 @@ struct Server::Parts {
   std::unique_ptr<service::KeyService> keys;
   std::unique_ptr<service::UserService> users;
   std::unique_ptr<service::IngestService> ingest;
+  std::unique_ptr<service::EventDedupeWindow> event_window;
+  std::unique_ptr<service::EventIngestService> events;
   std::unique_ptr<embed::Embedder> record_embedder;
   std::unique_ptr<embed::Embedder> query_embedder;
   std::unique_ptr<index::IndexCache> index_cache;
@@ -49,6 +53,7 @@ struct Server::Parts {
   std::unique_ptr<service::IndexMaintainer> index_maintainer;
   std::unique_ptr<text::WordNet> wordnet;
   std::unique_ptr<service::ChunksService> chunks;
+  std::unique_ptr<service::ProxyService> proxy;
   std::unique_ptr<api::ApiApp> app;
   std::unique_ptr<api::HttpServer> http;
   std::once_flag stopped;
@@ -75,6 +80,8 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   p->keys = std::make_unique<service::KeyService>(ctx);
   p->users = std::make_unique<service::UserService>(ctx);
   p->ingest = std::make_unique<service::IngestService>(ctx);
+  p->event_window = std::make_unique<service::EventDedupeWindow>(ctx.clock);
+  p->events = std::make_unique<service::EventIngestService>(ctx, p->users.get(), p->ingest.get(), p->event_window.get());
 
   embed::EmbedderConfig embed_config;
   embed_config.kind = config.embedder;
@@ -153,6 +160,13 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
     });
   }
 
+  // The LLM proxy relays raw requests, so it needs the OpenAI client itself, not the LlmClient seam.
+  service::ProxyServiceOptions proxy_options;
+  proxy_options.default_model = config.llm_model;
+  p->proxy = std::make_unique<service::ProxyService>(ctx, dynamic_cast<llm::OpenAiClient*>(p->llm.get()),
+                                                     p->users.get(), p->profile.get(), p->chunks.get(),
+                                                     p->ingest.get(), proxy_options);
+
   api::ApiOptions ao;
   ao.rate_limit_test = config.rate_limit_test;
   ao.rate_limit_live = config.rate_limit_live;
@@ -165,9 +179,11 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   as.keys = p->keys.get();
   as.users = p->users.get();
   as.ingest = p->ingest.get();
+  as.events = p->events.get();
   as.chunks = p->chunks.get();
   as.profile = p->profile.get();
   as.query = p->query.get();
+  as.proxy = p->proxy.get();
   as.store = p->store.get();
   as.metrics = &p->metrics;
   as.clock = SystemClock::Default();
@@ -223,6 +239,7 @@ void Server::Stop() {
     p.app->BeginShutdown();
     p.http->Stop(std::chrono::milliseconds(p.config.shutdown_grace_ms));
     p.app->Shutdown();
+    p.proxy->Shutdown();  // its queued turns are ingested before the workers and the store stop
     if (p.embedding_worker) p.embedding_worker->Stop();
     if (p.extraction_worker) p.extraction_worker->Stop();
     Status st = p.store->Close();

@@ -23,6 +23,8 @@ TYPED_TEST(RecordsTest, InsertRoundTripsEveryField) {
   const domain::User u = this->Register("ws", "u1");
   Record doc = this->MakeRecord("doc-1", "Q4 goals: launch", this->kStart - 5000,
                                 RecordKind::kDocument, 3);
+  doc.role_id = "role_frontend_dev";
+  doc.team_id = "team_platform";
   this->clock_.Advance(42);
   auto res = this->Write(u, {doc});
   ASSERT_EQ(res.results.size(), 1u);
@@ -42,6 +44,8 @@ TYPED_TEST(RecordsTest, InsertRoundTripsEveryField) {
   EXPECT_EQ(r.session_id, "s1");
   EXPECT_EQ(r.timestamp, this->kStart - 5000);
   EXPECT_EQ(r.metadata_json, R"({"k":"v"})");
+  EXPECT_EQ(r.role_id, "role_frontend_dev");
+  EXPECT_EQ(r.team_id, "team_platform");
   EXPECT_EQ(r.content, "Q4 goals: launch");
   EXPECT_EQ(r.content_hash, doc.content_hash);
   EXPECT_EQ(r.created_at, this->kStart + 42);

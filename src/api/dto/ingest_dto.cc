@@ -117,6 +117,12 @@ Result<Record> ParseMessage(const Json& item, const std::string& path, const std
 Result<service::IngestCommand> ParseIngest(std::string_view body, const std::string& workspace,
                                            const IngestLimits& limits) {
   ENGRAM_ASSIGN_OR_RETURN(Json j, ParseObject(body));
+  return ParseIngest(j, workspace, limits);
+}
+
+Result<service::IngestCommand> ParseIngest(const Json& j, const std::string& workspace,
+                                           const IngestLimits& limits) {
+  if (!j.is_object()) return Status::InvalidArgument("Request body must be a JSON object");
   service::IngestCommand cmd;
   cmd.workspace = workspace;
   ENGRAM_ASSIGN_OR_RETURN(cmd.user_id, RequiredString(j, "user_id", ""));

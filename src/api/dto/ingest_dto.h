@@ -3,6 +3,8 @@
 // response examples. Pure; thread-safe.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,9 @@ struct IngestLimits {
 };
 
 Result<service::IngestCommand> ParseIngest(std::string_view body, const std::string& workspace,
+                                           const IngestLimits& limits);
+// The same over a body already parsed (InvalidArgument unless it is an object).
+Result<service::IngestCommand> ParseIngest(const nlohmann::json& body, const std::string& workspace,
                                            const IngestLimits& limits);
 std::string IngestResponseJson(const service::IngestResult& result);
 

@@ -3,10 +3,15 @@
 namespace engram::api::dto {
 
 Result<Json> ParseObject(std::string_view body) {
+  ENGRAM_ASSIGN_OR_RETURN(Json j, ParseBody(body));
+  if (!j.is_object()) return Status::InvalidArgument("Request body must be a JSON object");
+  return j;
+}
+
+Result<Json> ParseBody(std::string_view body) {
   if (IsBlank(body)) return Status::InvalidArgument("Request body must be a JSON object");
   Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("Malformed JSON in request body");
-  if (!j.is_object()) return Status::InvalidArgument("Request body must be a JSON object");
   return j;
 }
 

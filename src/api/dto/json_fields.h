@@ -1,6 +1,7 @@
 // Reading request fields out of parsed JSON with errors that name the field, e.g.
 // "Missing field: user_id", "Invalid field: events[2].timestamp (expected ISO 8601 string)".
-// Used only by DTO .cc files (this header pulls in nlohmann/json).
+// Used by DTO .cc files, and by a route that must look at a parsed body to pick a dialect
+// (this header pulls in nlohmann/json).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,8 @@ using Json = nlohmann::json;
 
 // Parses a body that must be a JSON object.
 Result<Json> ParseObject(std::string_view body);
+// Parses a body that may be any JSON value (InvalidArgument when blank or malformed).
+Result<Json> ParseBody(std::string_view body);
 
 std::string Path(std::string_view parent, std::string_view field);
 std::string Path(std::string_view parent, size_t index);

@@ -138,10 +138,17 @@ ALTER TABLE records ADD COLUMN extracted INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX records_pending_extraction ON records(uid, rid) WHERE extracted = 0;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Seed-004 scoping of a record: the role and team an event belongs to ("" = actor scope only).
+constexpr std::string_view kV4RecordScopes = R"sql(
+ALTER TABLE records ADD COLUMN role_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "initial: api_keys, users, records, chunks", kV1Initial},
     {2, "chunk vectors", kV2ChunkVectors},
     {3, "memories, traits, stage3 items, extraction marks", kV3Memories},
+    {4, "record role and team scopes", kV4RecordScopes},
 }};
 
 }  // namespace

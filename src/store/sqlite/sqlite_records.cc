@@ -63,10 +63,10 @@ Status InsertChunks(Connection& c, int64_t uid, int64_t rid, const Record& r) {
 Status InsertRecord(Connection& c, int64_t uid, const Record& r, TimeMs now) {
   ENGRAM_RETURN_IF_ERROR(c.Exec(
       "INSERT INTO records (uid, record_id, kind, type, source, title, speaker, session_id, ts, "
-      "metadata, content, content_hash, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+      "metadata, content, content_hash, created_at, updated_at, role_id, team_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
       uid, r.id, static_cast<int64_t>(r.kind), r.type, r.source, r.title, r.speaker, r.session_id,
-      r.timestamp, r.metadata_json, r.content, HashOrNull(r.content_hash), now));
+      r.timestamp, r.metadata_json, r.content, HashOrNull(r.content_hash), now, r.role_id, r.team_id));
   return InsertChunks(c, uid, c.LastInsertRowId(), r);
 }
 
@@ -76,9 +76,9 @@ Status ReplaceRecord(Connection& c, int64_t uid, const StoredRecord& stored, con
                      TimeMs now) {
   ENGRAM_RETURN_IF_ERROR(c.Exec(
       "UPDATE records SET type = ?1, title = ?2, speaker = ?3, ts = ?4, metadata = ?5, content = ?6, "
-      "content_hash = ?7, updated_at = ?8 WHERE rid = ?9",
+      "content_hash = ?7, updated_at = ?8, role_id = ?10, team_id = ?11 WHERE rid = ?9",
       r.type, r.title, r.speaker, r.timestamp, r.metadata_json, r.content,
-      HashOrNull(r.content_hash), now, stored.rid));
+      HashOrNull(r.content_hash), now, stored.rid, r.role_id, r.team_id));
   ENGRAM_RETURN_IF_ERROR(c.Exec("DELETE FROM chunks WHERE record_rid = ?1", stored.rid));
   // The chunk copies must agree with the stored record, whose kind and source the update keeps.
   Record as_stored = r;
@@ -89,7 +89,7 @@ Status ReplaceRecord(Connection& c, int64_t uid, const StoredRecord& stored, con
 
 constexpr std::string_view kSelectRecord =
     "SELECT rid, record_id, kind, type, source, title, speaker, session_id, ts, metadata, content, "
-    "content_hash, created_at, updated_at FROM records ";
+    "content_hash, created_at, updated_at, role_id, team_id FROM records ";
 
 Record ReadRecord(const Query& q) {
   Record r;
@@ -106,6 +106,8 @@ Record ReadRecord(const Query& q) {
   r.content_hash = q.Text(11);
   r.created_at = q.Int(12);
   r.updated_at = q.Int(13);
+  r.role_id = q.Text(14);
+  r.team_id = q.Text(15);
   return r;
 }
 

@@ -165,6 +165,7 @@ int main(int argc, char** argv) {
 
   // Cold: the first request builds the index from the store.
   double cold_server_ms = 0, cold_client_ms = 0;
+  std::string cold_breakdown;
   bool used_vectors = false;
   {
     HttpClient c("127.0.0.1", server.port());
@@ -178,6 +179,19 @@ int main(int argc, char** argv) {
     Json j = Json::parse(r->body);
     cold_server_ms = j["debug"]["total_time_ms"].get<double>();
     used_vectors = j["debug"]["used_vectors"].get<bool>();
+    // Where the cold request went: the store reads of the loader and the whole index build.
+    auto m = c.Get("/metrics");
+    if (m.ok()) {
+      for (const char* series : {"engram_store_read_seconds_sum{op=\"list_chunks\"}",
+                                 "engram_store_read_seconds_sum{op=\"list_chunk_vectors\"}",
+                                 "engram_index_load_seconds_sum"}) {
+        const auto pos = m->body.find(std::string("\n") + series + " ");
+        if (pos != std::string::npos) {
+          cold_breakdown += std::string("    ") + series + " = " +
+                            std::to_string(1000 * std::stod(m->body.substr(pos + std::strlen(series) + 2))) + " ms\n";
+        }
+      }
+    }
   }
 
   std::atomic<bool> stop{false};
@@ -281,6 +295,7 @@ int main(int argc, char** argv) {
               Pct(fts_ms, 0.5), Pct(fts_ms, 0.99), Pct(fts_ms, 0.5) / std::max(1e-9, Pct(search_ms, 0.5)));
   std::printf("  cold first request         : %.1f ms server-side (%.1f ms at the client), index built from the store\n",
               cold_server_ms, cold_client_ms);
+  std::printf("%s", cold_breakdown.c_str());
   std::printf("  single-thread index build  : %.1f ms for %d chunks (in process)\n", build_ms, n_chunks);
   std::printf("  index memory per chunk     : %.0f B beyond text (%.0f B) and vector (%.0f B)\n",
               static_cast<double>(mem.index) / n_chunks, static_cast<double>(mem.text) / n_chunks,

@@ -1,5 +1,6 @@
 #include "service/chunks_service.h"
 
+#include <future>
 #include <unordered_map>
 
 #include "index/derived_chunks.h"
@@ -41,13 +42,24 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   index::UserLoader loader = [this, workspace, uid, version]() -> Result<index::LoadedUser> {
     index::LoadedUser loaded;
     loaded.version = version;
-    ENGRAM_ASSIGN_OR_RETURN(loaded.chunks, ctx_.store->ListChunks(workspace, uid));
+    // The vectors (the larger read) come on a second read connection while the chunks are read.
+    const bool with_vectors = embedder_ != nullptr && embedder_->Enabled();
+    std::future<Result<std::vector<domain::ChunkVector>>> vectors_read;
+    if (with_vectors) {
+      vectors_read = std::async(std::launch::async, [&] { return ctx_.store->ListChunkVectors(workspace, uid, model_); });
+    }
+    auto chunks_read = ctx_.store->ListChunks(workspace, uid);
+    Result<std::vector<domain::ChunkVector>> vectors_result = std::vector<domain::ChunkVector>();
+    if (with_vectors) vectors_result = vectors_read.get();
+    if (!chunks_read.ok()) return chunks_read.status();
+    loaded.chunks = std::move(chunks_read).value();
     ENGRAM_ASSIGN_OR_RETURN(auto memories, ctx_.store->ListMemories(workspace, uid, false));
     for (const auto& m : memories) loaded.chunks.push_back(index::MemoryChunk(m));
     ENGRAM_ASSIGN_OR_RETURN(auto items, ctx_.store->ListStage3Items(workspace, uid));
     for (const auto& item : items) loaded.chunks.push_back(index::Stage3Chunk(item));
-    if (embedder_ != nullptr && embedder_->Enabled()) {
-      ENGRAM_ASSIGN_OR_RETURN(auto vectors, ctx_.store->ListChunkVectors(workspace, uid, model_));
+    if (with_vectors) {
+      if (!vectors_result.ok()) return vectors_result.status();
+      auto& vectors = vectors_result.value();
       std::unordered_map<std::string, size_t> at;
       for (size_t i = 0; i < loaded.chunks.size(); ++i) at.emplace(loaded.chunks[i].id, i);
       loaded.vectors.resize(loaded.chunks.size());
@@ -58,7 +70,10 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
       if (embeddings_ != nullptr) {
         std::vector<domain::Chunk> missing;
         for (size_t i = 0; i < loaded.chunks.size(); ++i) {
-          if (loaded.vectors[i].empty()) missing.push_back(loaded.chunks[i]);
+          // Only record chunks are embedded (their vectors live on the chunk rows).
+          const auto kind = loaded.chunks[i].kind;
+          const bool derived = kind == domain::RecordKind::kMemory || kind == domain::RecordKind::kStage3;
+          if (!derived && loaded.vectors[i].empty()) missing.push_back(loaded.chunks[i]);
         }
         embeddings_->Enqueue(workspace, uid, missing);
       }

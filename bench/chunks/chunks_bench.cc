@@ -9,7 +9,8 @@
 //    ratio to the server-side search time; the in-memory size of the index per chunk beyond text and
 //    vector, and a single-threaded build of it.
 //
-//   chunks_bench [--chunks 10000] [--clients 16] [--seconds 10]
+//   chunks_bench [--chunks 10000] [--clients 16] [--seconds 10] [--vocabulary 0 (0: a 100-word worst case; N: N WordNet nouns)]
+//                [--vector-storage float32|int8]
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -48,7 +50,24 @@ std::string Arg(int argc, char** argv, const char* name, const char* def) {
 // A deterministic vocabulary with a Zipf-like draw, so terms have realistic document frequencies.
 class TextGen {
  public:
-  explicit TextGen(uint32_t seed) : rng_(seed) {
+  // `vocabulary` > 0: that many content words from WordNet's noun index (Debian's wordnet-base), drawn
+  // Zipf-like as in natural text; 0 (or no WordNet files): the built-in 100 words, a worst case where
+  // every query word matches a large share of the chunks.
+  TextGen(uint32_t seed, size_t vocabulary) : rng_(seed) {
+    if (vocabulary > 0) {
+      std::ifstream in("/usr/share/wordnet/index.noun");
+      std::string line;
+      while (words_.size() < vocabulary && std::getline(in, line)) {
+        if (line.empty() || line[0] == ' ') continue;  // license header
+        const std::string lemma = line.substr(0, line.find(' '));
+        if (lemma.size() >= 4 && std::all_of(lemma.begin(), lemma.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+          words_.push_back(lemma);
+        }
+      }
+      std::shuffle(words_.begin(), words_.end(), std::mt19937(seed));
+      if (words_.size() == vocabulary) return;
+      words_.clear();
+    }
     static const char* kWords[] = {
         "meeting", "project", "dinner", "sushi", "weekend", "family", "budget", "report", "garden", "running",
         "painting", "camping", "kids", "school", "friend", "birthday", "concert", "guitar", "trip", "beach",
@@ -61,8 +80,8 @@ class TextGen {
         "grandma", "holiday", "christmas", "summer", "winter", "spring", "autumn", "lake", "river", "forest",
         "workshop", "conference", "talk", "slides", "budgeting", "taxes", "insurance", "bank", "loan", "savings"};
     for (const char* w : kWords) words_.emplace_back(w);
-    filler_ = {"I", "we", "the", "a", "really", "went", "to", "with", "and", "last", "was", "so", "it", "my", "our"};
   }
+  size_t vocabulary() const { return words_.size(); }
   std::string Sentence(int n) {
     std::string s;
     std::uniform_real_distribution<double> u(0, 1);
@@ -87,7 +106,8 @@ class TextGen {
  private:
   std::mt19937 rng_;
   std::vector<std::string> words_;
-  std::vector<std::string> filler_;
+  std::vector<std::string> filler_ = {"I", "we", "the", "a", "really", "went", "to", "with", "and", "last", "was", "so",
+                                      "it", "my", "our"};
 };
 
 double Pct(std::vector<double> v, double p) {
@@ -116,7 +136,7 @@ int main(int argc, char** argv) {
   const std::vector<std::pair<std::string, std::string>> headers = {{"x-api-key", kKey},
                                                                     {"Content-Type", "application/json"}};
 
-  TextGen gen(42);
+  TextGen gen(42, static_cast<size_t>(std::stoi(Arg(argc, argv, "--vocabulary", "0"))));
   std::vector<std::string> texts;
   for (int i = 0; i < n_chunks; ++i) texts.push_back(gen.Sentence(14 + i % 17));
 
@@ -284,8 +304,9 @@ int main(int argc, char** argv) {
   const double build_ms = std::chrono::duration<double, std::milli>(Clock::now() - b0).count();
   const auto mem = idx.MemoryBytes();
 
-  std::printf("bench/chunks: %d chunks (384-dim hash-embedder vectors: %s), %d keep-alive clients, %.1f s\n", n_chunks,
-              used_vectors ? "used" : "NOT used", clients, elapsed);
+  std::printf("bench/chunks: %d chunks (%zu-word vocabulary; 384-dim hash-embedder vectors: %s), %d keep-alive "
+              "clients, %.1f s\n",
+              n_chunks, gen.vocabulary(), used_vectors ? "used" : "NOT used", clients, elapsed);
   std::printf("  requests/s                 : %.0f (%ld ok, %ld errors)\n", done.load() / elapsed, done.load(),
               errors.load());
   std::printf("  client latency ms          : p50 %.3f  p99 %.3f\n", Pct(client_ms, 0.5), Pct(client_ms, 0.99));

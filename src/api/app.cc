@@ -62,6 +62,7 @@ ApiApp::ApiApp(ApiServices services, ApiOptions options)
   AddRetrievalRoutes();
   AddProfileRoutes();
   AddProxyRoutes();
+  AddExtractionRoutes();
 }
 
 ApiApp::~ApiApp() { Shutdown(); }

@@ -22,12 +22,14 @@
 #include "common/metrics.h"
 #include "common/thread_pool.h"
 #include "service/chunks_service.h"
+#include "service/profile_ingest_service.h"
 #include "service/profile_service.h"
 #include "service/query_service.h"
 #include "service/event_ingest_service.h"
 #include "service/ingest_service.h"
 #include "service/key_service.h"
 #include "service/proxy_service.h"
+#include "service/status_service.h"
 #include "service/user_service.h"
 
 namespace engram::api {
@@ -55,6 +57,8 @@ struct ApiServices {
   service::ProfileService* profile = nullptr;
   service::QueryService* query = nullptr;
   service::ProxyService* proxy = nullptr;  // null: /v1/chat/completions answers 503
+  service::ProfileIngestService* profile_ingest = nullptr;  // null: /profiles/{id}/ingest answers 503
+  service::StatusService* status = nullptr;                 // null: /status answers 503
   store::Store* store = nullptr;   // for /readyz only
   Metrics* metrics = nullptr;
   const Clock* clock = nullptr;
@@ -110,6 +114,7 @@ class ApiApp {
   void AddRetrievalRoutes();
   void AddProfileRoutes();
   void AddProxyRoutes();
+  void AddExtractionRoutes();
 
   void Dispatch(HttpRequest&& req, std::shared_ptr<ResponseWriter> writer);
   HttpResponse Run(const Route& route, const HttpRequest& req);

@@ -116,6 +116,12 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   opt("--workers", c.workers, "ENGRAM_WORKERS",
       "Background memory-extraction threads (0: no extraction; records stay pending until a start with workers)")
       ->check(CLI::Range(0, 64));
+  opt("--extraction-max-attempts", c.extraction_max_attempts, "ENGRAM_EXTRACTION_MAX_ATTEMPTS",
+      "Failed tries of an extraction batch before records the extractor fails on are marked failed")
+      ->check(CLI::Range(1, 100));
+  opt("--max-pending-records", c.max_pending_records, "ENGRAM_MAX_PENDING_RECORDS",
+      "Records waiting for extraction beyond which /ingest answers 503 + Retry-After (0: no bound)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   opt("--llm-url", c.llm_url, "ENGRAM_LLM_URL",
       "OpenAI-compatible chat endpoint for extraction and /query (empty: deterministic only)");
   opt("--llm-model", c.llm_model, "ENGRAM_LLM_MODEL", "Model name sent to --llm-url");

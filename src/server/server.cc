@@ -24,6 +24,8 @@
 #include "service/index_maintainer.h"
 #include "service/event_ingest_service.h"
 #include "service/ingest_service.h"
+#include "service/profile_ingest_service.h"
+#include "service/status_service.h"
 #include "service/key_service.h"
 #include "service/proxy_service.h"
 #include "service/user_service.h"
@@ -47,7 +49,10 @@ struct Server::Parts {
   std::unique_ptr<llm::LlmClient> llm;
   std::unique_ptr<memory::Extractor> deterministic;
   std::unique_ptr<memory::Extractor> extractor;
+  jobs::ExtractionCoordinator extraction_coordinator;  // shared by the worker and profile ingest; outlives both
   std::unique_ptr<jobs::ExtractionWorker> extraction_worker;
+  std::unique_ptr<service::ProfileIngestService> profile_ingest;
+  std::unique_ptr<service::StatusService> status;
   std::unique_ptr<service::ProfileService> profile;
   std::unique_ptr<service::QueryService> query;
   std::unique_ptr<service::IndexMaintainer> index_maintainer;
@@ -131,7 +136,13 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   if (config.workers > 0) {
     p->extraction_worker = std::make_unique<jobs::ExtractionWorker>(
         p->store.get(), extractor, p->index_cache.get(), SystemClock::Default(),
-        jobs::ExtractionWorkerOptions{.threads = static_cast<size_t>(config.workers)}, &p->metrics);
+        jobs::ExtractionWorkerOptions{.threads = static_cast<size_t>(config.workers),
+                                      .max_attempts = config.extraction_max_attempts,
+                                      .coordinator = &p->extraction_coordinator},
+        &p->metrics);
+    // Without workers nothing drains the backlog, so there is nothing to bound either.
+    jobs::ExtractionWorker* worker = p->extraction_worker.get();
+    p->ingest->SetPendingLimit([worker] { return worker->pending_records(); }, config.max_pending_records);
   }
   p->index_maintainer = std::make_unique<service::IndexMaintainer>(p->index_cache.get(), p->embedding_worker.get(),
                                                                    p->extraction_worker.get());
@@ -151,6 +162,10 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   p->chunks = std::make_unique<service::ChunksService>(ctx, p->index_cache.get(), p->query_embedder.get(), model,
                                                        p->embedding_worker.get(), chunk_options);
   p->profile = std::make_unique<service::ProfileService>(ctx);
+  p->profile_ingest = std::make_unique<service::ProfileIngestService>(
+      ctx, service::ProfileIngestDeps{.ingest = p->ingest.get(), .profile = p->profile.get(), .extractor = extractor,
+                                      .cache = p->index_cache.get(), .coordinator = &p->extraction_coordinator});
+  p->status = std::make_unique<service::StatusService>(ctx);
   p->query = std::make_unique<service::QueryService>(ctx, p->chunks.get(), p->index_cache.get(), p->llm.get());
   service::QueryService* query = p->query.get();
   if (p->extraction_worker) {
@@ -184,6 +199,8 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   as.profile = p->profile.get();
   as.query = p->query.get();
   as.proxy = p->proxy.get();
+  as.profile_ingest = p->profile_ingest.get();
+  as.status = p->status.get();
   as.store = p->store.get();
   as.metrics = &p->metrics;
   as.clock = SystemClock::Default();

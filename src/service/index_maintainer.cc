@@ -8,7 +8,7 @@ void IndexMaintainer::OnRecordsWritten(const std::string& workspace, int64_t uid
   if (embeddings_ != nullptr) {
     for (const auto& r : written) embeddings_->Enqueue(workspace, uid, r.chunks);
   }
-  if (extraction_ != nullptr) extraction_->Enqueue(workspace, uid);
+  if (extraction_ != nullptr) extraction_->Enqueue(workspace, uid, static_cast<int64_t>(written.size()));
 }
 
 void IndexMaintainer::OnUserDeleted(const std::string& workspace, int64_t uid) {

@@ -15,6 +15,13 @@ IngestService::IngestService(ServiceContext ctx, ingest::PrepareOptions options)
   }
 }
 
+Status IngestService::Admit() const {
+  if (pending_ && max_pending_ > 0 && pending_() > max_pending_) {
+    return Status::Unavailable("Too many records waiting for extraction; retry shortly");
+  }
+  return Status::Ok();
+}
+
 Result<IngestResult> IngestService::Ingest(IngestCommand command) {
   IngestResult result;
   result.received_at = ctx_.clock->NowMs();

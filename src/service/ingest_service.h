@@ -4,6 +4,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "ingest/prepare.h"
@@ -35,10 +36,20 @@ class IngestService {
   // kNotFound for an unknown user; the store's error otherwise. Nothing is written on error.
   Result<IngestResult> Ingest(IngestCommand command);
 
+  // Backpressure for client ingest: Admit() answers kUnavailable while `pending()` (records waiting
+  // for extraction, a cheap counter) exceeds `max`. Set before serving; unset, everything is admitted.
+  void SetPendingLimit(std::function<int64_t()> pending, int64_t max) {
+    pending_ = std::move(pending);
+    max_pending_ = max;
+  }
+  [[nodiscard]] Status Admit() const;
+
  private:
   ServiceContext ctx_;
   ingest::PrepareOptions options_;
   std::vector<UserDataObserver*> observers_;
+  std::function<int64_t()> pending_;
+  int64_t max_pending_ = 0;
   Counter* inserted_[3] = {};
   Counter* updated_[3] = {};
   Counter* skipped_[3] = {};

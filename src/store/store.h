@@ -45,6 +45,23 @@ struct MemoryWrite {
   std::vector<std::string> extracted_record_ids;
 };
 
+// Where a record stands in extraction: pending until extracted, processed once extracted, failed when
+// the worker gave up on it (it keeps the reason and is never picked as pending again).
+enum class ExtractionState { kPending, kProcessed, kFailed, kUnknown /* no such record */ };
+
+struct ExtractionCounts {
+  int64_t pending = 0;
+  int64_t processed = 0;
+  int64_t failed = 0;
+  std::vector<std::string> failed_ids;  // oldest first, at most the caller's limit
+};
+
+struct RecordExtractionStatus {
+  std::string record_id;
+  ExtractionState state = ExtractionState::kUnknown;
+  std::string error;  // failed records: why extraction gave up
+};
+
 struct StoreStats {
   int64_t users = 0;
   int64_t records = 0;
@@ -107,11 +124,25 @@ class Store {
   // Applies the write; bumps the user's version when anything changed and returns it.
   // kNotFound when the user no longer exists.
   virtual Result<int64_t> ApplyMemoryWrite(const std::string& workspace, int64_t uid, const MemoryWrite& write) = 0;
-  // Up to `limit` records of the user not yet extracted, in store order (with content, without chunks).
+  // Up to `limit` records of the user not yet extracted nor failed, in store order (with content,
+  // without chunks).
   virtual Result<std::vector<domain::Record>> ListUnextractedRecords(const std::string& workspace, int64_t uid,
                                                                      size_t limit) = 0;
   // Users (workspace, uid) that have records waiting for extraction, up to `limit`.
   virtual Result<std::vector<std::pair<std::string, int64_t>>> ListUsersPendingExtraction(size_t limit) = 0;
+  // The user's records by extraction state (zeros for an unknown user), with up to `max_failed_ids`
+  // failed record ids.
+  virtual Result<ExtractionCounts> RecordStatusCounts(const std::string& workspace, int64_t uid,
+                                                      size_t max_failed_ids) = 0;
+  // One status per requested id, in request order; kUnknown for ids the user has no record of.
+  virtual Result<std::vector<RecordExtractionStatus>> RecordStatuses(const std::string& workspace, int64_t uid,
+                                                                     const std::vector<std::string>& ids) = 0;
+  // Marks records still pending as failed with `reason` (non-empty) after `attempts` tries; they leave
+  // ListUnextractedRecords and ListUsersPendingExtraction. Records already extracted are left alone.
+  virtual Status MarkExtractionFailed(const std::string& workspace, int64_t uid, const std::vector<std::string>& ids,
+                                      const std::string& reason, int attempts) = 0;
+  // Pending records over all users (start-up value of the ingest backpressure counter).
+  virtual Result<int64_t> CountPendingExtraction() = 0;
   // Extracted traits (registration traits live on the user).
   virtual Result<std::vector<domain::Trait>> ListTraits(const std::string& workspace, int64_t uid) = 0;
   // Inserts or replaces by id; bumps the user's version.

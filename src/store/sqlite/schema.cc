@@ -144,11 +144,22 @@ ALTER TABLE records ADD COLUMN role_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE records ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Extraction failures: a record the worker gave up on keeps extracted = 0 with a non-NULL reason and
+// the number of tries; the pending index leaves it out so it is never picked again.
+constexpr std::string_view kV5ExtractionFailures = R"sql(
+ALTER TABLE records ADD COLUMN extract_error TEXT;
+ALTER TABLE records ADD COLUMN extract_attempts INTEGER NOT NULL DEFAULT 0;
+DROP INDEX records_pending_extraction;
+CREATE INDEX records_pending_extraction ON records(uid, rid) WHERE extracted = 0 AND extract_error IS NULL;
+CREATE INDEX records_failed_extraction ON records(uid, rid) WHERE extract_error IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "initial: api_keys, users, records, chunks", kV1Initial},
     {2, "chunk vectors", kV2ChunkVectors},
     {3, "memories, traits, stage3 items, extraction marks", kV3Memories},
     {4, "record role and team scopes", kV4RecordScopes},
+    {5, "extraction failures", kV5ExtractionFailures},
 }};
 
 }  // namespace

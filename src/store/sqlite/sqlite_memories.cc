@@ -127,7 +127,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::ListUsersPendi
     out.clear();
     ENGRAM_ASSIGN_OR_RETURN(
         Query q, c.Prepare("SELECT u.workspace, u.uid FROM users u WHERE EXISTS (SELECT 1 FROM records r "
-                           "WHERE r.uid = u.uid AND r.extracted = 0) ORDER BY u.uid LIMIT ?1",
+                           "WHERE r.uid = u.uid AND r.extracted = 0 AND r.extract_error IS NULL) ORDER BY u.uid LIMIT ?1",
                            static_cast<int64_t>(limit)));
     while (true) {
       ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());

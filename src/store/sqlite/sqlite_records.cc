@@ -316,7 +316,8 @@ Result<std::vector<Record>> SqliteStore::ListUnextractedRecords(const std::strin
     ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
     if (!mine) return Status::Ok();
     ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare(std::string(kSelectRecord) +
-                                                   "WHERE uid = ?1 AND extracted = 0 ORDER BY rid LIMIT ?2",
+                                                   "WHERE uid = ?1 AND extracted = 0 AND extract_error IS NULL "
+                                                   "ORDER BY rid LIMIT ?2",
                                                uid, static_cast<int64_t>(limit)));
     while (true) {
       ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());

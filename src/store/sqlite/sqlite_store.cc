@@ -100,6 +100,10 @@ constexpr std::string_view OpName(Op op) {
     case Op::kListTraits: return "list_traits";
     case Op::kPutStage3: return "put_stage3";
     case Op::kListStage3: return "list_stage3";
+    case Op::kRecordStatusCounts: return "record_status_counts";
+    case Op::kRecordStatuses: return "record_statuses";
+    case Op::kMarkExtractionFailed: return "mark_extraction_failed";
+    case Op::kCountPending: return "count_pending_extraction";
     case Op::kCount: break;
   }
   return "unknown";

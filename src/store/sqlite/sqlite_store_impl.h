@@ -48,6 +48,10 @@ enum class Op {
   kListTraits,
   kPutStage3,
   kListStage3,
+  kRecordStatusCounts,
+  kRecordStatuses,
+  kMarkExtractionFailed,
+  kCountPending,
   kCount,  // number of ops, not an op
 };
 
@@ -85,6 +89,13 @@ class SqliteStore final : public Store {
   Result<std::vector<domain::Record>> ListUnextractedRecords(const std::string& workspace, int64_t uid,
                                                              size_t limit) override;
   Result<std::vector<std::pair<std::string, int64_t>>> ListUsersPendingExtraction(size_t limit) override;
+  Result<ExtractionCounts> RecordStatusCounts(const std::string& workspace, int64_t uid,
+                                              size_t max_failed_ids) override;
+  Result<std::vector<RecordExtractionStatus>> RecordStatuses(const std::string& workspace, int64_t uid,
+                                                             const std::vector<std::string>& ids) override;
+  Status MarkExtractionFailed(const std::string& workspace, int64_t uid, const std::vector<std::string>& ids,
+                              const std::string& reason, int attempts) override;
+  Result<int64_t> CountPendingExtraction() override;
   Result<std::vector<domain::Trait>> ListTraits(const std::string& workspace, int64_t uid) override;
   Result<int64_t> PutStage3Item(const std::string& workspace, int64_t uid, const domain::Stage3Item& item) override;
   Result<std::vector<domain::Stage3Item>> ListStage3Items(const std::string& workspace, int64_t uid) override;

@@ -1,0 +1,85 @@
+#include "jobs/extraction_apply.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "index/derived_chunks.h"
+#include "memory/consolidation.h"
+#include "memory/traits.h"
+
+namespace engram::jobs {
+
+memory::ExtractionContext ContextFor(std::span<const domain::Record> records) {
+  memory::ExtractionContext ctx;
+  for (const auto& r : records) {
+    if (r.speaker.empty() || r.speaker == "user" || r.speaker == "assistant" || r.speaker == "system" ||
+        r.speaker == "tool") {
+      continue;
+    }
+    if (std::find(ctx.participants.begin(), ctx.participants.end(), r.speaker) == ctx.participants.end()) {
+      ctx.participants.push_back(r.speaker);
+    }
+  }
+  return ctx;
+}
+
+Result<AppliedExtraction> ApplyExtraction(store::Store& store, index::IndexCache* cache,
+                                          const std::string& workspace, int64_t uid,
+                                          std::span<const domain::Record> records,
+                                          const memory::Extraction& extraction, TimeMs now) {
+  AppliedExtraction out;
+  ENGRAM_ASSIGN_OR_RETURN(auto current, store.ListMemories(workspace, uid, false));
+  memory::ConsolidateOptions co;
+  co.now = now;
+  memory::ConsolidationResult consolidated = memory::Consolidate(current, extraction.memories, co);
+
+  store::MemoryWrite write;
+  write.upserts = consolidated.inserted;
+  write.upserts.insert(write.upserts.end(), consolidated.updated.begin(), consolidated.updated.end());
+  if (!extraction.traits.empty()) {
+    ENGRAM_ASSIGN_OR_RETURN(auto traits, store.ListTraits(workspace, uid));
+    auto merged = memory::MergeExtractedTraits(traits, extraction.traits, now);
+    for (auto& t : merged) {
+      // Only what changed is written back.
+      bool same = false;
+      for (const auto& old : traits) same = same || (old.name == t.name && old.value == t.value);
+      if (!same && t.source != memory::kTraitSourceRegister) write.traits.push_back(std::move(t));
+    }
+  }
+  for (const auto& r : records) write.extracted_record_ids.push_back(r.id);
+  ENGRAM_ASSIGN_OR_RETURN(out.version, store.ApplyMemoryWrite(workspace, uid, write));
+
+  // The user's resident index: current memories in, superseded ones out.
+  if (cache != nullptr && !write.upserts.empty()) {
+    std::vector<domain::Record> pseudo;
+    for (const auto& m : write.upserts) {
+      domain::Record r;
+      r.id = m.id;
+      if (m.status == domain::MemoryStatus::kCurrent) r.chunks.push_back(index::MemoryChunk(m, now));
+      pseudo.push_back(std::move(r));
+    }
+    cache->OnRecordsWritten(workspace, uid, out.version, pseudo);
+  }
+
+  out.memories_before = current.size();
+  out.memories_after = current.size();
+  for (const auto& m : consolidated.inserted) out.memories_after += m.status == domain::MemoryStatus::kCurrent ? 1 : 0;
+  for (const auto& [old_id, new_id] : consolidated.superseded) {
+    (void)new_id;
+    for (const auto& m : current) out.memories_after -= m.id == old_id ? 1 : 0;
+  }
+  out.upserts = std::move(write.upserts);
+  out.traits = std::move(write.traits);
+  return out;
+}
+
+std::mutex& ExtractionCoordinator::UserMutex(const std::string& workspace, int64_t uid) {
+  const size_t h = std::hash<std::string>{}(workspace) * 31 + std::hash<int64_t>{}(uid);
+  return stripes_[h % stripes_.size()];
+}
+
+int64_t ExtractionCoordinator::pending() const {
+  return std::max<int64_t>(0, pending_.load(std::memory_order_relaxed));
+}
+
+}  // namespace engram::jobs

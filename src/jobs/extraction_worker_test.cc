@@ -1,0 +1,183 @@
+// ExtractionWorker over a real SQLite store with an extractor that fails on a marker: the failure
+// path (retries, then isolation and failed marks), the counter behind /ingest backpressure, and the
+// shared ApplyExtraction step.
+#include "jobs/extraction_worker.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "common/crypto.h"
+#include "memory/deterministic_extractor.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/test_util.h"
+
+namespace engram::jobs {
+namespace {
+
+constexpr const char* kMarker = "@@FAIL@@";
+
+// Delegates to the deterministic extractor; fails any call whose records include the marker.
+class MarkerFailingExtractor final : public memory::Extractor {
+ public:
+  Result<memory::Extraction> Extract(std::span<const domain::Record> records,
+                                     const memory::ExtractionContext& ctx) override {
+    calls_.fetch_add(1);
+    for (const auto& r : records) {
+      if (r.content.find(kMarker) != std::string::npos) return Status::Internal("injected failure for " + r.id);
+    }
+    return inner_.Extract(records, ctx);
+  }
+  int calls() const { return calls_.load(); }
+
+ private:
+  memory::DeterministicExtractor inner_;
+  std::atomic<int> calls_{0};
+};
+
+class ExtractionWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::SqliteOptions so;
+    so.path = dir_.File("engram.db");
+    so.clock = &clock_;
+    auto opened = store::OpenSqliteStore(so);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+  }
+  void TearDown() override { EXPECT_TRUE(store_->Close().ok()); }
+
+  domain::User Register(const std::string& id) {
+    domain::RegisterSpec spec;
+    spec.workspace = "ws";
+    spec.id = id;
+    auto r = store_->RegisterUser(spec);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->user : domain::User{};
+  }
+
+  void Write(const domain::User& u, const std::vector<std::pair<std::string, std::string>>& records) {
+    store::WriteBatch batch{.workspace = "ws", .uid = u.uid};
+    for (const auto& [id, content] : records) {
+      domain::Record r;
+      r.id = id;
+      r.kind = domain::RecordKind::kMessage;
+      r.type = "message";
+      r.speaker = "user";
+      r.timestamp = clock_.NowMs();
+      r.content = content;
+      r.content_hash = Sha256Hex(content);
+      batch.records.push_back(std::move(r));
+    }
+    auto w = store_->WriteRecords(batch);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+  }
+
+  store::sqlite::TempDir dir_;
+  ManualClock clock_{1'760'000'000'000};
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(ExtractionWorkerTest, MarkedRecordsFailOthersAreProcessedAndTheWorkerGoesOn) {
+  const domain::User u = Register("alice");
+  Write(u, {{"r1", "I love sushi."},
+            {"r2", std::string("I work at Acme. ") + kMarker},
+            {"r3", "I live in Berlin."},
+            {"r4", std::string(kMarker) + " again"}});
+  MarkerFailingExtractor extractor;
+  ExtractionCoordinator coordinator;
+  ExtractionWorker worker(store_.get(), &extractor, nullptr, &clock_,
+                          ExtractionWorkerOptions{.retry_initial_ms = 1, .retry_max_ms = 2, .max_attempts = 3,
+                                                  .coordinator = &coordinator});
+  ASSERT_TRUE(worker.Start().ok());
+  EXPECT_EQ(coordinator.pending(), 4);  // read from the store at start
+  worker.Drain();
+
+  auto counts = store_->RecordStatusCounts("ws", u.uid, 10);
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts->pending, 0);
+  EXPECT_EQ(counts->processed, 2);
+  EXPECT_EQ(counts->failed, 2);
+  EXPECT_EQ(counts->failed_ids, (std::vector<std::string>{"r2", "r4"}));
+  auto statuses = store_->RecordStatuses("ws", u.uid, {"r1", "r2", "nope"});
+  ASSERT_TRUE(statuses.ok());
+  EXPECT_EQ((*statuses)[0].state, store::ExtractionState::kProcessed);
+  EXPECT_EQ((*statuses)[1].state, store::ExtractionState::kFailed);
+  EXPECT_NE((*statuses)[1].error.find("injected failure for r2"), std::string::npos) << (*statuses)[1].error;
+  EXPECT_EQ((*statuses)[2].state, store::ExtractionState::kUnknown);
+  // Three whole-batch tries, then one call per record.
+  EXPECT_EQ(extractor.calls(), 3 + 4);
+  EXPECT_EQ(coordinator.pending(), 0);
+
+  auto memories = store_->ListMemories("ws", u.uid, false);
+  ASSERT_TRUE(memories.ok());
+  EXPECT_FALSE(memories->empty());
+  for (const auto& m : *memories) {
+    for (const auto& src : m.source_ids) EXPECT_TRUE(src == "r1" || src == "r3") << src;
+  }
+
+  // The worker keeps going: new records are extracted in one batch, failed ones are not retried.
+  Write(u, {{"r5", "I prefer tea."}});
+  worker.Enqueue("ws", u.uid, 1);
+  worker.Drain();
+  EXPECT_EQ(worker.pending_records(), 0);
+  counts = store_->RecordStatusCounts("ws", u.uid, 10);
+  EXPECT_EQ(counts->processed, 3);
+  EXPECT_EQ(counts->failed, 2);
+  EXPECT_EQ(extractor.calls(), 3 + 4 + 1);
+  worker.Stop();
+}
+
+TEST_F(ExtractionWorkerTest, OtherUsersAreNotHeldUpByAFailingOne) {
+  const domain::User bad = Register("bad");
+  const domain::User good = Register("good");
+  Write(bad, {{"b1", kMarker}});
+  Write(good, {{"g1", "I love hiking."}});
+  MarkerFailingExtractor extractor;
+  ExtractionWorker worker(store_.get(), &extractor, nullptr, &clock_,
+                          ExtractionWorkerOptions{.retry_initial_ms = 1, .retry_max_ms = 2, .max_attempts = 2});
+  ASSERT_TRUE(worker.Start().ok());
+  worker.Drain();
+  EXPECT_EQ(store_->RecordStatusCounts("ws", good.uid, 10)->processed, 1);
+  auto counts = store_->RecordStatusCounts("ws", bad.uid, 10);
+  EXPECT_EQ(counts->failed, 1);
+  EXPECT_EQ(counts->pending, 0);
+  auto pending_users = store_->ListUsersPendingExtraction(10);
+  ASSERT_TRUE(pending_users.ok());
+  EXPECT_TRUE(pending_users->empty());
+  EXPECT_EQ(worker.pending_records(), 0);
+  worker.Stop();
+}
+
+// The backpressure counter moves with Enqueue before anything runs, and never reads negative.
+TEST_F(ExtractionWorkerTest, PendingCounterFollowsEnqueue) {
+  memory::DeterministicExtractor extractor;
+  ExtractionWorker worker(store_.get(), &extractor, nullptr, &clock_);
+  worker.Enqueue("ws", 1, 5);
+  worker.Enqueue("ws", 2, 3);
+  EXPECT_EQ(worker.pending_records(), 8);
+  ExtractionCoordinator c;
+  c.AddPending(-2);
+  EXPECT_EQ(c.pending(), 0);
+}
+
+TEST_F(ExtractionWorkerTest, ApplyExtractionMarksRecordsAndReportsWrites) {
+  const domain::User u = Register("carol");
+  Write(u, {{"c1", "I love sushi. My name is Carol."}});
+  auto records = store_->ListUnextractedRecords("ws", u.uid, 10);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 1u);
+  memory::DeterministicExtractor extractor;
+  auto extraction = extractor.Extract(*records, ContextFor(*records));
+  ASSERT_TRUE(extraction.ok());
+  auto applied = ApplyExtraction(*store_, nullptr, "ws", u.uid, *records, *extraction, clock_.NowMs());
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_FALSE(applied->upserts.empty());
+  EXPECT_EQ(applied->memories_before, 0u);
+  EXPECT_GT(applied->memories_after, 0u);
+  EXPECT_TRUE(store_->ListUnextractedRecords("ws", u.uid, 10)->empty());
+  EXPECT_EQ(store_->RecordStatusCounts("ws", u.uid, 10)->processed, 1);
+}
+
+}  // namespace
+}  // namespace engram::jobs

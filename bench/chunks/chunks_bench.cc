@@ -10,7 +10,7 @@
 //    vector, and a single-threaded build of it.
 //
 //   chunks_bench [--chunks 10000] [--clients 16] [--seconds 10] [--vocabulary 0 (0: a 100-word worst case; N: N WordNet nouns)]
-//                [--vector-storage float32|int8]
+//                [--vector-storage float32|int8] [--embedder hash|none]
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -141,7 +141,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < n_chunks; ++i) texts.push_back(gen.Sentence(14 + i % 17));
 
   const std::string storage = Arg(argc, argv, "--vector-storage", "float32");
-  EngramdProcess server({"--api-keys", kKey, "--rate-limit-other", "0", "--embedder", "hash", "--sync", "normal",
+  const std::string embedder_kind = Arg(argc, argv, "--embedder", "hash");
+  EngramdProcess server({"--api-keys", kKey, "--rate-limit-other", "0", "--embedder", embedder_kind, "--sync", "normal",
                          "--vector-storage", storage,
                          "--request-threads", "8", "--io-threads", "1"});
   if (auto st = server.Start(); !st.ok()) {
@@ -164,7 +165,7 @@ int main(int argc, char** argv) {
       }
     }
     // Wait until every chunk is embedded (the test embedder runs in the background worker).
-    for (int i = 0; i < 600; ++i) {
+    for (int i = 0; i < 600 && embedder_kind != "none"; ++i) {
       auto m = c.Get("/metrics");
       if (m.ok() && MetricValue(m->body, "engram_chunks_embedded_total") >= n_chunks) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

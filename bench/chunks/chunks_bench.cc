@@ -29,23 +29,21 @@
 #include "embed/hash_embedder.h"
 #include "index/user_index.h"
 #include "tests/http/engramd_process.h"
+#include "bench/bench_util.h"
 #include "tests/support/http_client.h"
 
 using engram::testing::EngramdProcess;
 using engram::testing::HttpClient;
 using Json = nlohmann::json;
+using engram::bench::Arg;
+using engram::bench::MetricValue;
+using engram::bench::Percentile;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 constexpr const char* kKey = "bench_key_0123456789abcdef";
 
-std::string Arg(int argc, char** argv, const char* name, const char* def) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
-  }
-  return def;
-}
 
 // A deterministic vocabulary with a Zipf-like draw, so terms have realistic document frequencies.
 class TextGen {
@@ -110,22 +108,12 @@ class TextGen {
                                       "it", "my", "our"};
 };
 
-double Pct(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
 
 double NumberAfter(const std::string& text, const std::string& key) {
   const auto pos = text.find(key);
   return pos == std::string::npos ? 0.0 : std::strtod(text.c_str() + pos + key.size(), nullptr);
 }
 
-double MetricValue(const std::string& text, const std::string& name) {
-  const auto pos = text.find("\n" + name + " ");
-  if (pos == std::string::npos) return -1;
-  return std::stod(text.substr(pos + name.size() + 2));
-}
 
 }  // namespace
 
@@ -310,11 +298,11 @@ int main(int argc, char** argv) {
               n_chunks, gen.vocabulary(), used_vectors ? "used" : "NOT used", clients, elapsed);
   std::printf("  requests/s                 : %.0f (%ld ok, %ld errors)\n", done.load() / elapsed, done.load(),
               errors.load());
-  std::printf("  client latency ms          : p50 %.3f  p99 %.3f\n", Pct(client_ms, 0.5), Pct(client_ms, 0.99));
-  std::printf("  server-side total ms       : p50 %.3f  p99 %.3f\n", Pct(server_ms, 0.5), Pct(server_ms, 0.99));
-  std::printf("  server-side search ms      : p50 %.3f  p99 %.3f\n", Pct(search_ms, 0.5), Pct(search_ms, 0.99));
+  std::printf("  client latency ms          : p50 %.3f  p99 %.3f\n", Percentile(client_ms, 0.5), Percentile(client_ms, 0.99));
+  std::printf("  server-side total ms       : p50 %.3f  p99 %.3f\n", Percentile(server_ms, 0.5), Percentile(server_ms, 0.99));
+  std::printf("  server-side search ms      : p50 %.3f  p99 %.3f\n", Percentile(search_ms, 0.5), Percentile(search_ms, 0.99));
   std::printf("  SQLite FTS5 bm25() top-20  : p50 %.3f ms  p99 %.3f ms  (FTS5 p50 / our search p50 = %.1fx)\n",
-              Pct(fts_ms, 0.5), Pct(fts_ms, 0.99), Pct(fts_ms, 0.5) / std::max(1e-9, Pct(search_ms, 0.5)));
+              Percentile(fts_ms, 0.5), Percentile(fts_ms, 0.99), Percentile(fts_ms, 0.5) / std::max(1e-9, Percentile(search_ms, 0.5)));
   std::printf("  cold first request         : %.1f ms server-side (%.1f ms at the client), index built from the store\n",
               cold_server_ms, cold_client_ms);
   std::printf("%s", cold_breakdown.c_str());

@@ -19,22 +19,20 @@
 #include <vector>
 
 #include "tests/http/engramd_process.h"
+#include "bench/bench_util.h"
 #include "tests/support/http_client.h"
 
 using engram::testing::EngramdProcess;
 using engram::testing::HttpClient;
 using Json = nlohmann::json;
+using engram::bench::Arg;
+using engram::bench::MetricValue;
+using engram::bench::Percentile;
 
 namespace {
 
 constexpr const char* kKey = "bench_key_0123456789abcdef";
 
-std::string Arg(int argc, char** argv, const char* name, const char* def) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
-  }
-  return def;
-}
 
 long PeakRssKb(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -62,12 +60,6 @@ std::string EventText(int client, long n) {
   return s;
 }
 
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t idx = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-  return v[idx];
-}
 
 }  // namespace
 
@@ -138,7 +130,7 @@ int main(int argc, char** argv) {
               sync.c_str(), elapsed);
   std::printf("  acknowledged events/s : %.0f\n", events_acked.load() / elapsed);
   std::printf("  batches               : %zu ok, %ld errors\n", lat.size(), errors.load());
-  const double p50 = Percentile(lat, 0.50), p99 = Percentile(lat, 0.99), max = lat.empty() ? 0 : lat.back();
+  const double p50 = Percentile(lat, 0.50), p99 = Percentile(lat, 0.99), max = lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end());
   std::printf("  batch latency ms      : p50 %.2f  p99 %.2f  max %.2f\n", p50, p99, max);
   std::printf("  server peak RSS       : %.1f MB\n", PeakRssKb(server.Pid()) / 1024.0);
   server.Terminate();

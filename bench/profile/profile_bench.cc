@@ -19,35 +19,23 @@
 #include <vector>
 
 #include "tests/http/engramd_process.h"
+#include "bench/bench_util.h"
 #include "tests/support/http_client.h"
 
 using engram::testing::EngramdProcess;
 using engram::testing::HttpClient;
 using Json = nlohmann::json;
+using engram::bench::Arg;
+using engram::bench::MetricValue;
+using engram::bench::Percentile;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 constexpr const char* kKey = "bench_key_0123456789abcdef";
 
-std::string Arg(int argc, char** argv, const char* name, const char* def) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
-  }
-  return def;
-}
 
-double Pct(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
 
-double MetricValue(const std::string& text, const std::string& name) {
-  const auto pos = text.find("\n" + name + " ");
-  if (pos == std::string::npos) return -1;
-  return std::stod(text.substr(pos + name.size() + 2));
-}
 
 }  // namespace
 
@@ -129,11 +117,11 @@ int main(int argc, char** argv) {
   server.Terminate();
   std::printf("bench/profile: 1 user, %d messages -> %zu current memories (extraction done %.2f s after ingest)\n",
               messages, memories, extract_s);
-  std::printf("  /summary cached     ms : p50 %.3f  p99 %.3f\n", Pct(sum_cached, 0.5), Pct(sum_cached, 0.99));
-  std::printf("  /summary uncached   ms : p50 %.3f  p99 %.3f\n", Pct(sum_uncached, 0.5), Pct(sum_uncached, 0.99));
-  std::printf("  /query cached       ms : p50 %.3f  p99 %.3f  (%ld of %d answered from Stage 3)\n", Pct(q_cached, 0.5),
-              Pct(q_cached, 0.99), cached_answers, requests);
-  std::printf("  /query extractive   ms : p50 %.3f  p99 %.3f\n", Pct(q_extractive, 0.5), Pct(q_extractive, 0.99));
+  std::printf("  /summary cached     ms : p50 %.3f  p99 %.3f\n", Percentile(sum_cached, 0.5), Percentile(sum_cached, 0.99));
+  std::printf("  /summary uncached   ms : p50 %.3f  p99 %.3f\n", Percentile(sum_uncached, 0.5), Percentile(sum_uncached, 0.99));
+  std::printf("  /query cached       ms : p50 %.3f  p99 %.3f  (%ld of %d answered from Stage 3)\n", Percentile(q_cached, 0.5),
+              Percentile(q_cached, 0.99), cached_answers, requests);
+  std::printf("  /query extractive   ms : p50 %.3f  p99 %.3f\n", Percentile(q_extractive, 0.5), Percentile(q_extractive, 0.99));
   std::printf("  (client-side latency over one keep-alive connection on 127.0.0.1)\n");
   return 0;
 }

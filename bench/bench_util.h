@@ -1,0 +1,34 @@
+// Small helpers shared by the benchmark programs: flags, percentiles, reading /metrics.
+#pragma once
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace engram::bench {
+
+// The value after `name` on the command line, or `def`.
+inline std::string Arg(int argc, char** argv, const char* name, const char* def) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return def;
+}
+
+// Nearest-rank percentile, p in [0, 1]; 0 for no samples.
+inline double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
+}
+
+// The value of an unlabelled series in a Prometheus text page, or -1.
+inline double MetricValue(const std::string& text, const std::string& name) {
+  const auto pos = text.find("\n" + name + " ");
+  if (pos == std::string::npos) return -1;
+  return std::strtod(text.c_str() + pos + name.size() + 2, nullptr);
+}
+
+}  // namespace engram::bench

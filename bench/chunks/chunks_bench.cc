@@ -139,7 +139,10 @@ int main(int argc, char** argv) {
   }
   {
     HttpClient c("127.0.0.1", server.port());
-    c.Post("/register", Json{{"user_id", "bench"}}.dump(), headers);
+    if (auto r = c.Post("/register", Json{{"user_id", "bench"}}.dump(), headers); !r.ok() || r->status != 200) {
+      std::fprintf(stderr, "register failed\n");
+      return 1;
+    }
     for (int b = 0; b < n_chunks; b += 100) {
       Json events = Json::array();
       for (int i = b; i < std::min(n_chunks, b + 100); ++i) {
@@ -288,7 +291,7 @@ int main(int argc, char** argv) {
     c.record_id = "e" + std::to_string(i);
     c.text = texts[i];
     c.session_id = "s" + std::to_string(i / 20);
-    idx.Add(c, embedder.EmbedOne(texts[i]), c.session_id);
+    if (!idx.Add(c, embedder.EmbedOne(texts[i]), c.session_id).ok()) return 1;
   }
   const double build_ms = std::chrono::duration<double, std::milli>(Clock::now() - b0).count();
   const auto mem = idx.MemoryBytes();

@@ -49,8 +49,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   HttpClient c("127.0.0.1", server.port());
-  c.Post("/register", Json{{"user_id", "bench"}, {"purpose", "meeting scheduling assistant"},
+  auto registered = c.Post("/register", Json{{"user_id", "bench"}, {"purpose", "meeting scheduling assistant"},
                            {"traits", {{"name", "Ash Lewis"}, {"timezone", "America/Los_Angeles"}}}}.dump(), h);
+  if (!registered.ok() || registered->status != 200) {
+    std::fprintf(stderr, "register failed\n");
+    return 1;
+  }
   static const char* kFoods[] = {"sushi", "ramen", "tacos", "pizza", "curry", "pho", "dumplings", "paella"};
   static const char* kPlaces[] = {"Berlin", "Lisbon", "Austin", "Kyoto", "Oslo", "Denver"};
   static const char* kHobbies[] = {"painting", "hiking", "chess", "pottery", "running", "climbing", "guitar"};

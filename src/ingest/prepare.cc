@@ -19,6 +19,8 @@ std::string GeneratedIdPrefix(domain::RecordKind kind) {
     case domain::RecordKind::kEvent: return "evt_";
     case domain::RecordKind::kDocument: return "doc_";
     case domain::RecordKind::kMessage: return "msg_";
+    case domain::RecordKind::kMemory: return "mem_";
+    case domain::RecordKind::kStage3: return "stage3_";
   }
   return "rec_";
 }

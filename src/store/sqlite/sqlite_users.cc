@@ -172,6 +172,8 @@ Result<domain::RecordCounts> SqliteStore::CountRecords(const std::string& worksp
           case domain::RecordKind::kEvent: counts.events = q.Int(1); break;
           case domain::RecordKind::kDocument: counts.documents = q.Int(1); break;
           case domain::RecordKind::kMessage: counts.messages = q.Int(1); break;
+          case domain::RecordKind::kMemory:  // derived items are not records
+          case domain::RecordKind::kStage3: break;
         }
       }
     }

@@ -311,6 +311,7 @@ Status ApplyRankingOverrides(std::string_view spec, RankingParams& p) {
       return Status::InvalidArgument("ranking override " + name + ": not a non-negative number: " + value);
     }
     if (name == "candidate_pool") p.candidate_pool = static_cast<size_t>(v);
+    else if (name == "vector_pool") p.vector_pool = static_cast<size_t>(v);
     else if (name == "prev_weight") p.prev_weight = v;
     else if (name == "next_weight") p.next_weight = v;
     else if (name == "session_weight") p.session_weight = v;
@@ -360,7 +361,7 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
   }
   if (result.used_vectors) {
     // A bounded heap with cheap rejection: most chunks never enter it.
-    TopKCollector best(p.candidate_pool);
+    TopKCollector best(p.vector_pool);
     for (uint32_t o = 0; o < idx.ordinal_count(); ++o) {
       const float c = cosines[o];
       if (c > 0 && best.WouldKeep(c) && idx.HasVector(o) && allowed(o)) best.Push({o, c, 0});

@@ -30,7 +30,8 @@ namespace engram::index {
 
 struct RankingParams {
   FusionParams fusion;            // lexical/vector calibration and fusion
-  size_t candidate_pool = 300;    // first-pass candidates (per signal) that are reranked
+  size_t candidate_pool = 300;    // first-pass lexical candidates that are reranked
+  size_t vector_pool = 100;       // nearest chunks by cosine added as candidates (k is at most 100)
   double prev_weight = 0.30;      // share of the previous session turn's score added to a turn
   double next_weight = 0.15;      // share of the next session turn's score
   double session_weight = 0.15;   // session evidence, relative to the query's self score

@@ -2,6 +2,7 @@
 // batching and order restoration, auth, retries (503, 429 + Retry-After), errors surfaced without
 // retry, timeouts, malformed responses and dimension checks. Timeouts and backoffs are kept tiny.
 #include "embed/remote_embedder.h"
+#include "tests/support/scripted_server.h"
 
 #include <gtest/gtest.h>
 
@@ -24,12 +25,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kDim = 8;
 
-// What the fake server answers: a response, optionally after a delay (sent from a helper thread so
-// the server's I/O thread never blocks).
-struct Reply {
-  api::HttpResponse response;
-  int delay_ms = 0;
-};
+using Reply = testing::ScriptedReply;
+using FakeEndpoint = testing::ScriptedServer;
 
 // The real protocol: embeds each input with a HashEmbedder, returns `data` shuffled so the client
 // must restore order by `index`.
@@ -51,66 +48,6 @@ Reply Embeddings(const api::HttpRequest& req, int dim = kDim, bool shuffle = tru
   json out = {{"object", "list"}, {"data", data}, {"model", body.value("model", "")}};
   return {{.body = out.dump()}};
 }
-
-class FakeEndpoint {
- public:
-  using Script = std::function<Reply(const api::HttpRequest&, int call)>;
-
-  explicit FakeEndpoint(Script script) : script_(std::move(script)) {
-    api::HttpServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.io_threads = 2;
-    server_ = std::make_unique<api::HttpServer>(o, [this](api::HttpRequest&& req,
-                                                          std::shared_ptr<api::ResponseWriter> w) {
-      int call;
-      {
-        std::lock_guard lock(mu_);
-        call = static_cast<int>(requests_.size());
-        requests_.push_back(req);
-      }
-      Reply reply = script_(req, call);
-      if (reply.delay_ms <= 0) {
-        w->Send(std::move(reply.response));
-        return;
-      }
-      std::lock_guard lock(mu_);
-      delayed_.emplace_back([w, reply = std::move(reply)]() mutable {
-        std::this_thread::sleep_for(std::chrono::milliseconds(reply.delay_ms));
-        w->Send(std::move(reply.response));
-      });
-    });
-    Status st = server_->Start();
-    EXPECT_TRUE(st.ok()) << st.ToString();
-  }
-
-  ~FakeEndpoint() {
-    std::vector<std::thread> delayed;
-    {
-      std::lock_guard lock(mu_);
-      delayed.swap(delayed_);
-    }
-    for (auto& t : delayed) t.join();
-    server_->Stop(std::chrono::milliseconds(100));
-  }
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->bound_port()); }
-  int calls() const {
-    std::lock_guard lock(mu_);
-    return static_cast<int>(requests_.size());
-  }
-  api::HttpRequest request(int i) const {
-    std::lock_guard lock(mu_);
-    return requests_.at(static_cast<size_t>(i));
-  }
-
- private:
-  Script script_;
-  std::unique_ptr<api::HttpServer> server_;
-  mutable std::mutex mu_;
-  std::vector<api::HttpRequest> requests_;  // guarded by mu_
-  std::vector<std::thread> delayed_;        // guarded by mu_
-};
 
 RemoteEmbedderOptions FastOptions(const std::string& url) {
   RemoteEmbedderOptions o;

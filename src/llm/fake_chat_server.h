@@ -16,17 +16,12 @@
 #include <gtest/gtest.h>
 
 #include "api/http/http_server.h"
+#include "tests/support/scripted_server.h"
 
 namespace engram::llm::fake {
 
-// What the fake server does with one request: answer `response` (after `delay_ms`), or, when `stream`
-// is set, hand the writer to it. Delays and streams run on helper threads so the server's I/O thread
-// never blocks.
-struct Reply {
-  api::HttpResponse response;
-  int delay_ms = 0;
-  std::function<void(api::ResponseWriter&)> stream;
-};
+using Reply = testing::ScriptedReply;
+using FakeChatServer = testing::ScriptedServer;
 
 // An OpenAI chat.completion body with one choice.
 inline std::string Completion(const nlohmann::json& message, const std::string& finish_reason, int prompt = 11,
@@ -45,69 +40,5 @@ inline std::string Completion(const nlohmann::json& message, const std::string& 
 inline Reply Answer(const std::string& text) {
   return {{.body = Completion({{"role", "assistant"}, {"content", text}}, "stop")}};
 }
-
-class FakeChatServer {
- public:
-  using Script = std::function<Reply(const api::HttpRequest&, int call)>;
-
-  explicit FakeChatServer(Script script) : script_(std::move(script)) {
-    api::HttpServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.io_threads = 2;
-    server_ = std::make_unique<api::HttpServer>(o, [this](api::HttpRequest&& req,
-                                                          std::shared_ptr<api::ResponseWriter> w) {
-      int call;
-      {
-        std::lock_guard lock(mu_);
-        call = static_cast<int>(requests_.size());
-        requests_.push_back(req);
-      }
-      Reply reply = script_(req, call);
-      if (reply.delay_ms <= 0 && !reply.stream) {
-        w->Send(std::move(reply.response));
-        return;
-      }
-      std::lock_guard lock(mu_);
-      helpers_.emplace_back([w, reply = std::move(reply)]() mutable {
-        if (reply.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(reply.delay_ms));
-        if (reply.stream) {
-          reply.stream(*w);
-        } else {
-          w->Send(std::move(reply.response));
-        }
-      });
-    });
-    Status st = server_->Start();
-    EXPECT_TRUE(st.ok()) << st.ToString();
-  }
-
-  ~FakeChatServer() {
-    std::vector<std::thread> helpers;
-    {
-      std::lock_guard lock(mu_);
-      helpers.swap(helpers_);
-    }
-    for (auto& t : helpers) t.join();
-    server_->Stop(std::chrono::milliseconds(100));
-  }
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->bound_port()); }
-  int calls() const {
-    std::lock_guard lock(mu_);
-    return static_cast<int>(requests_.size());
-  }
-  api::HttpRequest request(int i) const {
-    std::lock_guard lock(mu_);
-    return requests_.at(static_cast<size_t>(i));
-  }
-
- private:
-  Script script_;
-  std::unique_ptr<api::HttpServer> server_;
-  mutable std::mutex mu_;
-  std::vector<api::HttpRequest> requests_;  // guarded by mu_
-  std::vector<std::thread> helpers_;        // guarded by mu_
-};
 
 }  // namespace engram::llm::fake

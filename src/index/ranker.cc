@@ -335,7 +335,11 @@ Status ApplyRankingOverrides(std::string_view spec, RankingParams& p) {
   return Status::Ok();
 }
 
-RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& req, const RankingParams& p) {
+RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& req, const RankingParams& params) {
+  // The derived-item prior exists for result lists in which a memory competes with its own source;
+  // a caller gathering evidence (diversify off) wants both on their own merits.
+  RankingParams p = params;
+  if (!req.diversify) p.derived_weight = 1.0;
   RankResult result;
   if (req.k == 0 || idx.size() == 0) return result;
 

@@ -44,6 +44,7 @@ struct RankingParams {
   double feedback_weight = 0.25;  // weight of an added term (query terms weigh up to 1)
   bool drop_redundant = true;     // see DropRedundant
   double derived_weight = 0.7;    // prior on memories and Stage 3 answers relative to record chunks
+                                  // (result lists only, see RankRequest::diversify)
   double recency_weight = 0;      // 0 = off; 1 = score fully multiplied by the age decay
   double recency_half_life_days = 30;
 };
@@ -55,7 +56,8 @@ struct RankRequest {
   std::span<const float> query_vector;             // empty: lexical only
   TimeMs now = 0;
   uint32_t kinds = kAllKinds;
-  bool diversify = true;                           // apply DropRedundant (when the params enable it)
+  bool diversify = true;   // result list for an agent: DropRedundant and the derived_weight prior apply;
+                           // false gathers evidence (memories beside their sources, no prior)
 };
 
 struct RankedHit {

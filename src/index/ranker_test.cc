@@ -261,3 +261,40 @@ TEST(RankerFunctionsTest, DropRedundantSkipsDerivedItemsCoveringShownRecords) {
 
 }  // namespace
 }  // namespace engram::index
+
+namespace engram::index {
+namespace {
+
+TEST(RankerFunctionsTest, DerivedPriorAppliesToResultListsNotToEvidence) {
+  UserIndex idx;
+  domain::Chunk rec;
+  rec.id = "d#0";
+  rec.record_id = "d";
+  rec.kind = domain::RecordKind::kDocument;
+  rec.text = "meetings after 1 PM preferred";
+  domain::Chunk mem;
+  mem.id = "mem_1";
+  mem.record_id = "mem_1";
+  mem.kind = domain::RecordKind::kMemory;
+  mem.text = "Prefers meetings after 1 PM";
+  mem.source_ids = {"d"};
+  ASSERT_TRUE(idx.Add(rec).ok());
+  ASSERT_TRUE(idx.Add(mem).ok());
+  std::vector<Turn> turns = {{"user", "meetings after 1 PM"}};
+  QueryPlan plan = BuildQuery(turns);
+  RankRequest list;
+  auto shown = Rank(idx, plan, list).hits;
+  ASSERT_EQ(shown.size(), 1u);  // the memory repeats the shown document
+  EXPECT_EQ(idx.ChunkId(shown[0].ordinal), "d#0");
+  RankRequest evidence;
+  evidence.diversify = false;
+  auto both = Rank(idx, plan, evidence).hits;
+  ASSERT_EQ(both.size(), 2u);
+  float mem_score = 0, doc_score = 0;
+  for (const auto& h : both) (idx.ChunkId(h.ordinal) == "mem_1" ? mem_score : doc_score) = h.score;
+  // Without the prior the shorter memory is at least as strong as its source.
+  EXPECT_GE(mem_score, doc_score);
+}
+
+}  // namespace
+}  // namespace engram::index

@@ -30,7 +30,6 @@ void EmbeddingWorker::Stop() {
     stop_ = true;
   }
   cv_.notify_all();
-  idle_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -48,34 +47,12 @@ void EmbeddingWorker::Enqueue(const std::string& workspace, int64_t uid, const s
   cv_.notify_one();
 }
 
-void EmbeddingWorker::EnqueueMissing(const std::string& workspace, int64_t uid, const index::UserIndex& idx) {
-  std::vector<domain::Chunk> missing;
-  for (uint32_t o = 0; o < idx.ordinal_count(); ++o) {
-    if (!idx.IsLive(o) || idx.HasVector(o)) continue;
-    domain::Chunk c;
-    c.id = std::string(idx.ChunkId(o));
-    c.text = std::string(idx.Text(o));
-    missing.push_back(std::move(c));
-  }
-  Enqueue(workspace, uid, missing);
-}
-
 void EmbeddingWorker::DropUser(const std::string& workspace, int64_t uid) {
   std::lock_guard<std::mutex> lock(mu_);
   queue_.erase(std::remove_if(queue_.begin(), queue_.end(),
                               [&](const Item& i) { return i.workspace == workspace && i.uid == uid; }),
                queue_.end());
   dropped_.insert(UserKey(workspace, uid));
-}
-
-void EmbeddingWorker::Drain() {
-  std::unique_lock<std::mutex> lock(mu_);
-  idle_cv_.wait(lock, [this] { return stop_ || (queue_.empty() && !busy_); });
-}
-
-size_t EmbeddingWorker::pending() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return queue_.size() + (busy_ ? 1 : 0);
 }
 
 void EmbeddingWorker::Loop() {
@@ -96,7 +73,6 @@ void EmbeddingWorker::Loop() {
         ++it;
       }
     }
-    busy_ = true;
     if (queue_gauge_) queue_gauge_->Set(static_cast<double>(queue_.size()));
     lock.unlock();
 
@@ -128,14 +104,12 @@ void EmbeddingWorker::Loop() {
     }
 
     lock.lock();
-    busy_ = false;
     if (retry && !stop_ && !dropped_.count(UserKey(ws, uid))) {
       // Put the batch back at the front and wait before trying again.
       for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
       cv_.wait_for(lock, std::chrono::milliseconds(backoff_ms), [this] { return stop_; });
       backoff_ms = std::min(backoff_ms * 2, options_.retry_max_ms);
     }
-    if (queue_.empty()) idle_cv_.notify_all();
   }
 }
 

@@ -5,7 +5,7 @@
 // PutChunkVectors, which drops vectors whose chunk changed meanwhile) and hands them to the index
 // cache so a resident index gains them at once. The queue is bounded and in memory: what is lost on a
 // crash, or dropped when the queue is full, is found again when the user's index is next loaded
-// (chunks without a vector are queued by EnqueueMissing). An embedder failure is retried with
+// (the loader queues the chunks it finds without a vector). An embedder failure is retried with
 // backoff; the chunks stay lexical-only meanwhile.
 // Thread-safe.
 #pragma once
@@ -40,14 +40,9 @@ class EmbeddingWorker {
   ~EmbeddingWorker();
 
   void Enqueue(const std::string& workspace, int64_t uid, const std::vector<domain::Chunk>& chunks);
-  // Queues the chunks of a freshly loaded index that have no vector yet.
-  void EnqueueMissing(const std::string& workspace, int64_t uid, const index::UserIndex& idx);
   // Forgets queued work of a deleted user.
   void DropUser(const std::string& workspace, int64_t uid);
-  // Blocks until the queue is empty and nothing is in flight (tests, benchmarks, shutdown).
-  void Drain();
   void Stop();
-  size_t pending() const;
 
  private:
   struct Item {
@@ -69,10 +64,8 @@ class EmbeddingWorker {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::condition_variable idle_cv_;
   std::deque<Item> queue_;                    // guarded by mu_
   std::unordered_set<std::string> dropped_;   // "<workspace>\x1f<uid>" of deleted users; guarded by mu_
-  bool busy_ = false;                         // guarded by mu_
   bool stop_ = false;                         // guarded by mu_
   std::thread thread_;
 };

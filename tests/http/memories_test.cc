@@ -197,7 +197,12 @@ TEST_F(MemoriesTest, QueryAnswersCitesAndCaches) {
   // An unanswerable question says so instead of inventing.
   auto none = api.Post("/query", {{"user_id", "mem-query"}, {"question", "Which spacecraft did they pilot?"}});
   ASSERT_EQ(none.status, 200);
-  EXPECT_TRUE(none.json["sources"].empty() || none.json["answer"].is_string());
+  EXPECT_EQ(none.json["answer"], "No stored information answers this question yet.") << none.body;
+  EXPECT_TRUE(none.json["sources"].empty()) << none.body;
+  EXPECT_EQ(none.json["cached"], false);
+  // An unanswered question is not stored: asking again does not hit the Stage 3 cache.
+  auto none_again = api.Post("/query", {{"user_id", "mem-query"}, {"question", "Which spacecraft did they pilot?"}});
+  EXPECT_EQ(none_again.json["cached"], false) << none_again.body;
   ExpectError(api.Post("/query", {{"user_id", "mem-query"}, {"question", "   "}}), 400, "INVALID_REQUEST", "question");
   ExpectError(api.Post("/query", {{"user_id", "mem-query"}}), 400, "INVALID_REQUEST", "Missing field: question");
   ExpectError(api.Post("/query", {{"user_id", "nobody"}, {"question", "x"}}), 404, "USER_NOT_FOUND");

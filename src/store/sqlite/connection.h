@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <unordered_map>
 
@@ -66,6 +67,16 @@ class Query {
   [[nodiscard]] Result<bool> Step();
   // Steps to completion, ignoring rows (INSERT/UPDATE/DELETE).
   [[nodiscard]] Status Run();
+  // Steps to the end, appending read(*this) to `out` for every row.
+  template <typename T, typename ReadRow>
+  [[nodiscard]] Status CollectRows(std::vector<T>& out, ReadRow read) {
+    while (true) {
+      Result<bool> row = Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status::Ok();
+      out.push_back(read(*this));
+    }
+  }
 
   // Column accessors for the current row; columns are 0-based. NULL reads as 0 / "".
   int64_t Int(int col) const;

@@ -46,6 +46,30 @@ Memory ReadMemory(const Query& q) {
   return m;
 }
 
+domain::Trait ReadTrait(const Query& q) {
+  domain::Trait t;
+  t.name = q.Text(0);
+  t.value = q.Text(1);
+  t.source = q.Text(2);
+  t.confidence = q.Double(3);
+  t.source_ids = FromJsonArray(q.Text(4));
+  t.updated_at = q.Int(5);
+  return t;
+}
+
+domain::Stage3Item ReadStage3Item(const Query& q) {
+  domain::Stage3Item s;
+  s.id = q.Text(0);
+  s.question_index = static_cast<int>(q.Int(1));
+  s.question = q.Text(2);
+  s.answer = q.Text(3);
+  s.confidence = q.Double(4);
+  s.source_ids = FromJsonArray(q.Text(5));
+  s.created_at = q.Int(6);
+  s.updated_at = q.Int(7);
+  return s;
+}
+
 Status BumpVersion(Connection& c, int64_t uid, TimeMs now, int64_t* version) {
   ENGRAM_ASSIGN_OR_RETURN(std::optional<int64_t> v, c.QueryInt("SELECT version FROM users WHERE uid = ?1", uid));
   if (!v) return Status::NotFound("user no longer exists");
@@ -65,11 +89,7 @@ Result<std::vector<Memory>> SqliteStore::ListMemories(const std::string& workspa
                                                    (include_history ? "WHERE uid = ?1 ORDER BY mid"
                                                                     : "WHERE uid = ?1 AND status = 0 ORDER BY mid"),
                                                uid));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      out.push_back(ReadMemory(q));
-    }
+    ENGRAM_RETURN_IF_ERROR(q.CollectRows(out, ReadMemory));
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -129,11 +149,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::ListUsersPendi
         Query q, c.Prepare("SELECT u.workspace, u.uid FROM users u WHERE EXISTS (SELECT 1 FROM records r "
                            "WHERE r.uid = u.uid AND r.extracted = 0 AND r.extract_error IS NULL) ORDER BY u.uid LIMIT ?1",
                            static_cast<int64_t>(limit)));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      out.emplace_back(q.Text(0), q.Int(1));
-    }
+    ENGRAM_RETURN_IF_ERROR(
+        q.CollectRows(out, [](const Query& row) { return std::make_pair(row.Text(0), row.Int(1)); }));
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -149,18 +166,7 @@ Result<std::vector<domain::Trait>> SqliteStore::ListTraits(const std::string& wo
     ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare("SELECT name, value, source, confidence, source_ids, updated_at "
                                                "FROM traits WHERE uid = ?1 ORDER BY name",
                                                uid));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      domain::Trait t;
-      t.name = q.Text(0);
-      t.value = q.Text(1);
-      t.source = q.Text(2);
-      t.confidence = q.Double(3);
-      t.source_ids = FromJsonArray(q.Text(4));
-      t.updated_at = q.Int(5);
-      out.push_back(std::move(t));
-    }
+    ENGRAM_RETURN_IF_ERROR(q.CollectRows(out, ReadTrait));
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -197,20 +203,7 @@ Result<std::vector<domain::Stage3Item>> SqliteStore::ListStage3Items(const std::
                                                "source_ids, created_at, updated_at FROM stage3_items WHERE uid = ?1 "
                                                "ORDER BY sid",
                                                uid));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      domain::Stage3Item s;
-      s.id = q.Text(0);
-      s.question_index = static_cast<int>(q.Int(1));
-      s.question = q.Text(2);
-      s.answer = q.Text(3);
-      s.confidence = q.Double(4);
-      s.source_ids = FromJsonArray(q.Text(5));
-      s.created_at = q.Int(6);
-      s.updated_at = q.Int(7);
-      out.push_back(std::move(s));
-    }
+    ENGRAM_RETURN_IF_ERROR(q.CollectRows(out, ReadStage3Item));
     return Status::Ok();
   });
   if (!st.ok()) return st;

@@ -218,11 +218,7 @@ Result<std::optional<Record>> SqliteStore::GetRecord(const std::string& workspac
     }
     ENGRAM_ASSIGN_OR_RETURN(
         Query q, c.Prepare(std::string(kSelectChunk) + "WHERE c.record_rid = ?1 ORDER BY c.n", rid));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      record->chunks.push_back(ReadChunk(q));
-    }
+    ENGRAM_RETURN_IF_ERROR(q.CollectRows(record->chunks, ReadChunk));
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -236,11 +232,7 @@ Result<std::vector<Record>> SqliteStore::ListRecords(const std::string& workspac
     if (!mine) return Status::Ok();
     ENGRAM_ASSIGN_OR_RETURN(
         Query q, c.Prepare(std::string(kSelectRecord) + "WHERE uid = ?1 ORDER BY rid", uid));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      records.push_back(ReadRecord(q));
-    }
+    ENGRAM_RETURN_IF_ERROR(q.CollectRows(records, ReadRecord));
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -255,11 +247,7 @@ Result<std::vector<Chunk>> SqliteStore::ListChunks(const std::string& workspace,
     ENGRAM_ASSIGN_OR_RETURN(
         Query q, c.Prepare(std::string(kSelectChunk) + "WHERE c.uid = ?1 ORDER BY c.record_rid, c.n",
                            uid));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      chunks.push_back(ReadChunk(q));
-    }
+    ENGRAM_RETURN_IF_ERROR(q.CollectRows(chunks, ReadChunk));
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -319,11 +307,7 @@ Result<std::vector<Record>> SqliteStore::ListUnextractedRecords(const std::strin
                                                    "WHERE uid = ?1 AND extracted = 0 AND extract_error IS NULL "
                                                    "ORDER BY rid LIMIT ?2",
                                                uid, static_cast<int64_t>(limit)));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      records.push_back(ReadRecord(q));
-    }
+    ENGRAM_RETURN_IF_ERROR(q.CollectRows(records, ReadRecord));
     return Status::Ok();
   });
   if (!st.ok()) return st;

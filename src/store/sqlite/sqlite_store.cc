@@ -257,11 +257,7 @@ Result<std::vector<domain::ApiKey>> SqliteStore::ListApiKeys(const std::string& 
                                " FROM api_keys WHERE ?1 = '' OR workspace = ?1"
                                " ORDER BY created_at, id",
                            workspace));
-    while (true) {
-      ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      keys.push_back(ReadKey(q));
-    }
+    ENGRAM_RETURN_IF_ERROR(q.CollectRows(keys, ReadKey));
     return Status::Ok();
   });
   if (!st.ok()) return st;

@@ -44,24 +44,33 @@ std::string MetadataString(const Json& item, const char* key) {
   return "";
 }
 
-Result<Record> ParseEvent(const Json& item, const std::string& path, const std::string& source,
-                          const IngestLimits& limits) {
+// What every record shares: an object with non-blank `content` within the size limit, an optional
+// non-blank client id under `id_field`, an optional ISO 8601 time under `time_field`, and metadata kept
+// as sent.
+Result<Record> ParseRecordBase(const Json& item, const std::string& path, RecordKind kind, const char* id_field,
+                               const char* time_field, const std::string& source, const IngestLimits& limits) {
   if (!item.is_object()) return Status::InvalidArgument("Invalid field: " + path + " (expected object)");
   Record r;
-  r.kind = RecordKind::kEvent;
+  r.kind = kind;
   r.source = source;
   ENGRAM_ASSIGN_OR_RETURN(r.content, RequiredString(item, "content", path));
   ENGRAM_RETURN_IF_ERROR(CheckSize(r.content, Path(path, "content"), limits));
-  ENGRAM_ASSIGN_OR_RETURN(auto id, OptionalString(item, "event_id", path));
-  if (id && IsBlank(*id)) return Status::InvalidArgument("Empty field: " + Path(path, "event_id"));
+  ENGRAM_ASSIGN_OR_RETURN(auto id, OptionalString(item, id_field, path));
+  if (id && IsBlank(*id)) return Status::InvalidArgument("Empty field: " + Path(path, id_field));
   r.id = id.value_or("");
+  ENGRAM_ASSIGN_OR_RETURN(auto ts, OptionalTime(item, time_field, path));
+  r.timestamp = ts.value_or(0);
+  r.metadata_json = MetadataText(item);
+  return r;
+}
+
+Result<Record> ParseEvent(const Json& item, const std::string& path, const std::string& source,
+                          const IngestLimits& limits) {
+  ENGRAM_ASSIGN_OR_RETURN(Record r, ParseRecordBase(item, path, RecordKind::kEvent, "event_id", "timestamp", source, limits));
   ENGRAM_ASSIGN_OR_RETURN(auto type, OptionalString(item, "type", path));
   r.type = type && !type->empty() ? *type : "event";
-  ENGRAM_ASSIGN_OR_RETURN(auto ts, OptionalTime(item, "timestamp", path));
-  r.timestamp = ts.value_or(0);
   ENGRAM_ASSIGN_OR_RETURN(auto item_source, OptionalString(item, "source", path));
   if (item_source && !item_source->empty()) r.source = *item_source;
-  r.metadata_json = MetadataText(item);
   r.speaker = MetadataString(item, "speaker");
   r.session_id = MetadataString(item, "session_id");
   if (r.session_id.empty()) r.session_id = MetadataString(item, "session");
@@ -70,45 +79,26 @@ Result<Record> ParseEvent(const Json& item, const std::string& path, const std::
 
 Result<Record> ParseDocument(const Json& item, const std::string& path, const std::string& source,
                              const IngestLimits& limits) {
-  if (!item.is_object()) return Status::InvalidArgument("Invalid field: " + path + " (expected object)");
-  Record r;
-  r.kind = RecordKind::kDocument;
-  r.source = source;
-  ENGRAM_ASSIGN_OR_RETURN(r.content, RequiredString(item, "content", path));
-  ENGRAM_RETURN_IF_ERROR(CheckSize(r.content, Path(path, "content"), limits));
-  ENGRAM_ASSIGN_OR_RETURN(auto id, OptionalString(item, "doc_id", path));
-  if (id && IsBlank(*id)) return Status::InvalidArgument("Empty field: " + Path(path, "doc_id"));
-  r.id = id.value_or("");
+  ENGRAM_ASSIGN_OR_RETURN(Record r,
+                          ParseRecordBase(item, path, RecordKind::kDocument, "doc_id", "created_at", source, limits));
   ENGRAM_ASSIGN_OR_RETURN(auto kind, OptionalString(item, "kind", path));
   ENGRAM_ASSIGN_OR_RETURN(auto document_type, OptionalString(item, "document_type", path));
   r.type = kind && !kind->empty() ? *kind : document_type && !document_type->empty() ? *document_type : "document";
   ENGRAM_ASSIGN_OR_RETURN(auto title, OptionalString(item, "title", path));
   r.title = title.value_or("");
-  ENGRAM_ASSIGN_OR_RETURN(auto ts, OptionalTime(item, "created_at", path));
-  r.timestamp = ts.value_or(0);
-  r.metadata_json = MetadataText(item);
   return r;
 }
 
 Result<Record> ParseMessage(const Json& item, const std::string& path, const std::string& source,
                             const IngestLimits& limits) {
-  if (!item.is_object()) return Status::InvalidArgument("Invalid field: " + path + " (expected object)");
-  Record r;
-  r.kind = RecordKind::kMessage;
+  ENGRAM_ASSIGN_OR_RETURN(Record r,
+                          ParseRecordBase(item, path, RecordKind::kMessage, "message_id", "timestamp", source, limits));
   r.type = "message";
-  r.source = source;
   ENGRAM_ASSIGN_OR_RETURN(r.speaker, RequiredString(item, "role", path));
   if (r.speaker != "user" && r.speaker != "assistant" && r.speaker != "system" && r.speaker != "tool") {
     return Status::InvalidArgument("Invalid field: " + Path(path, "role") +
                                    " (expected user, assistant, system or tool)");
   }
-  ENGRAM_ASSIGN_OR_RETURN(r.content, RequiredString(item, "content", path));
-  ENGRAM_RETURN_IF_ERROR(CheckSize(r.content, Path(path, "content"), limits));
-  ENGRAM_ASSIGN_OR_RETURN(auto ts, OptionalTime(item, "timestamp", path));
-  r.timestamp = ts.value_or(0);
-  ENGRAM_ASSIGN_OR_RETURN(auto id, OptionalString(item, "message_id", path));
-  r.id = id.value_or("");
-  r.metadata_json = MetadataText(item);
   return r;
 }
 

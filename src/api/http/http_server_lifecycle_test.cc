@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/http/http_server.h"
+#include "api/http/test_server.h"
 #include "common/metrics.h"
 #include "common/thread_pool.h"
 #include "tests/support/http_client.h"
@@ -19,25 +20,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::HttpClient;
 using testing::RawSocket;
-
-std::unique_ptr<HttpServer> StartServer(HttpHandler handler, HttpServerOptions options = {}) {
-  options.host = "127.0.0.1";
-  options.port = 0;
-  auto server = std::make_unique<HttpServer>(options, std::move(handler));
-  Status st = server->Start();
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  return server;
-}
-
-template <class Pred>
-bool WaitFor(Pred pred, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
 
 TEST(HttpServerAsyncTest, AnswersFromAWorkerLater) {
   ThreadPool pool(2, 100);

@@ -1,5 +1,6 @@
 // Protocol behaviour of HttpServer, driven over real sockets on 127.0.0.1 with an ephemeral port.
 #include "api/http/http_server.h"
+#include "api/http/test_server.h"
 
 #include <gtest/gtest.h>
 
@@ -25,25 +26,6 @@ void Echo(HttpRequest&& req, std::shared_ptr<ResponseWriter> w) {
   resp.body = req.method + " " + req.path + "|" + req.body;
   resp.headers.emplace_back("X-Seen-Request-Id", req.request_id);
   w->Send(std::move(resp));
-}
-
-std::unique_ptr<HttpServer> StartServer(HttpHandler handler, HttpServerOptions options = {}) {
-  options.host = "127.0.0.1";
-  options.port = 0;
-  auto server = std::make_unique<HttpServer>(options, std::move(handler));
-  Status st = server->Start();
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  return server;
-}
-
-template <class Pred>
-bool WaitFor(Pred pred, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
 }
 
 TEST(HttpServerTest, KeepAliveReusesOneConnection) {

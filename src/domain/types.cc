@@ -38,4 +38,22 @@ std::optional<RecordKind> ParseRecordKind(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view ScopeKindName(ScopeKind k) {
+  switch (k) {
+    case ScopeKind::kActor: return "actor";
+    case ScopeKind::kRole: return "role";
+    case ScopeKind::kTeam: return "team";
+    case ScopeKind::kOrg: return "org";
+  }
+  return "actor";
+}
+
+std::optional<ScopeKind> ParseScopeKind(std::string_view s) {
+  if (s == "actor") return ScopeKind::kActor;
+  if (s == "role") return ScopeKind::kRole;
+  if (s == "team") return ScopeKind::kTeam;
+  if (s == "org") return ScopeKind::kOrg;
+  return std::nullopt;
+}
+
 }  // namespace engram::domain

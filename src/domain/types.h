@@ -179,4 +179,52 @@ struct Stage3Item {
   TimeMs updated_at = 0;
 };
 
+// --- Organization (seed 004) ------------------------------------------------------------------------
+
+// Where a memory lives: an actor's own (the per-user memories above), or promoted to a role, a team, or
+// the whole organization (the workspace). Ordered from narrow to broad.
+enum class ScopeKind { kActor = 0, kRole = 1, kTeam = 2, kOrg = 3 };
+std::string_view ScopeKindName(ScopeKind k);  // "actor", "role", "team", "org"
+std::optional<ScopeKind> ParseScopeKind(std::string_view s);
+
+inline constexpr std::string_view kOrgGroupId = "org";  // the one org group of a workspace
+
+// A role, a team, or the org. Defined through the admin API (with a promotion prompt), or known only
+// because events named it in role_id / team_id (then `defined` is false and the prompt empty).
+struct OrgGroup {
+  ScopeKind kind = ScopeKind::kTeam;     // kRole, kTeam or kOrg
+  std::string id;                        // client id ("team_platform"); kOrgGroupId for the org
+  std::string name;
+  std::string promotion_prompt;          // what belongs at this level; "" = consensus only
+  bool defined = false;
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
+// An actor in a role or team: added by an admin, or seen on an event carrying that role_id / team_id.
+enum class MembershipVia { kAdmin = 0, kEvent = 1 };
+
+struct OrgMember {
+  std::string actor_id;                  // the actor's user id
+  MembershipVia via = MembershipVia::kAdmin;
+};
+
+// A memory promoted above the actor scope (see docs/memory.md, "Organization scopes").
+struct ScopedMemory {
+  std::string id;                        // "smem_<hex>", stable while its representative stands
+  ScopeKind scope = ScopeKind::kTeam;
+  std::string scope_id;                  // the role, team or org id
+  std::string text;
+  std::string category;
+  double confidence = 0.5;
+  std::string reason;                    // "consensus" | "prompt" | "groups"
+  std::vector<std::string> actor_ids;    // actors whose own memories support it, sorted
+  std::vector<std::string> source_ids;   // client record ids of those memories' sources
+  std::vector<std::string> groups;       // org memories: the "role:<id>" / "team:<id>" it was promoted from
+  std::string source_metadata_json;      // JSON array, at most 5 {event_id, metadata} | {event_id, raw}
+  TimeMs valid_from = 0;
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+};
+
 }  // namespace engram::domain

@@ -150,6 +150,49 @@ class Store {
   virtual Result<int64_t> PutStage3Item(const std::string& workspace, int64_t uid, const domain::Stage3Item& item) = 0;
   virtual Result<std::vector<domain::Stage3Item>> ListStage3Items(const std::string& workspace, int64_t uid) = 0;
 
+  // --- organization (seed 004): roles, teams and the org, memberships, promoted memories
+  // A group is a role, a team, or the org (ScopeKind kRole / kTeam / kOrg; the org's id is
+  // domain::kOrgGroupId). Memberships come from the admin API (via kAdmin) or from records: WriteRecords
+  // makes the record's actor a member of the record's role_id and team_id (via kEvent), in the same
+  // transaction. DeleteUser removes the actor's event memberships and every promoted memory the actor
+  // supported (they are recomputed from the remaining members).
+  // Creates or replaces the definition of a group (name, promotion prompt).
+  virtual Status PutGroup(const std::string& workspace, const domain::OrgGroup& group) = 0;
+  // A defined group, or one known only from memberships (defined = false); nullopt when neither.
+  virtual Result<std::optional<domain::OrgGroup>> GetGroup(const std::string& workspace, domain::ScopeKind kind,
+                                                           const std::string& id) = 0;
+  // Defined groups and groups known from memberships, by kind then id.
+  virtual Result<std::vector<domain::OrgGroup>> ListGroups(const std::string& workspace) = 0;
+  // Removes the definition, every membership and the promoted memories of the group. False when none
+  // of these existed. (Later events that name the group make their actors members again.)
+  virtual Result<bool> DeleteGroup(const std::string& workspace, domain::ScopeKind kind, const std::string& id) = 0;
+  // Admin memberships; an existing event membership becomes an admin one. Idempotent.
+  virtual Status AddGroupMembers(const std::string& workspace, domain::ScopeKind kind, const std::string& id,
+                                 const std::vector<std::string>& actor_ids) = 0;
+  // False when the actor was not a member.
+  virtual Result<bool> RemoveGroupMember(const std::string& workspace, domain::ScopeKind kind,
+                                         const std::string& id, const std::string& actor_id) = 0;
+  // By actor id.
+  virtual Result<std::vector<domain::OrgMember>> ListGroupMembers(const std::string& workspace,
+                                                                  domain::ScopeKind kind, const std::string& id) = 0;
+  // The roles and teams the actor belongs to (with their definitions when defined), by kind then id.
+  virtual Result<std::vector<domain::OrgGroup>> ListActorGroups(const std::string& workspace,
+                                                                const std::string& actor_id) = 0;
+  // Workspaces with any group or promoted memory (the start-up promotion sweep).
+  virtual Result<std::vector<std::string>> ListOrgWorkspaces() = 0;
+  // Makes `memories` the promoted memories of one scope (each must carry that scope). created_at of an
+  // id already stored is kept. True when the set of (id, text) changed, i.e. what search sees.
+  virtual Result<bool> ReplaceScopedMemories(const std::string& workspace, domain::ScopeKind kind,
+                                             const std::string& id,
+                                             const std::vector<domain::ScopedMemory>& memories) = 0;
+  // Promoted memories of the given scopes (of every scope of the workspace when `scopes` is empty),
+  // broadest scope first, then oldest first.
+  virtual Result<std::vector<domain::ScopedMemory>> ListScopedMemories(
+      const std::string& workspace, const std::vector<std::pair<domain::ScopeKind, std::string>>& scopes) = 0;
+  // Records by client id, without chunks, in request order; unknown ids are left out.
+  virtual Result<std::vector<domain::Record>> GetRecords(const std::string& workspace, int64_t uid,
+                                                         const std::vector<std::string>& ids) = 0;
+
   // --- chunk vectors
   // Stores vectors made by embedder `model`. A vector whose chunk no longer exists, or whose text has
   // changed since it was embedded (an update raced the embedding), is silently dropped.

@@ -154,12 +154,64 @@ CREATE INDEX records_pending_extraction ON records(uid, rid) WHERE extracted = 0
 CREATE INDEX records_failed_extraction ON records(uid, rid) WHERE extract_error IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+
+// Organization scopes (seed 004). Groups are keyed by (workspace, kind, id); kind is domain::ScopeKind
+// (1 role, 2 team, 3 org). org_groups holds only defined groups; a group named by events exists through
+// its memberships. Memberships name actors by client user id (an admin may add an actor before its
+// first event); via 0 = admin, 1 = event. Promoted memories list their supporting actors as a JSON
+// array, so deleting an actor removes what it supported in the same transaction (json_each).
+constexpr std::string_view kV6Organization = R"sql(
+CREATE TABLE org_groups (
+  workspace         TEXT NOT NULL,
+  kind              INTEGER NOT NULL,
+  group_id          TEXT NOT NULL,
+  name              TEXT NOT NULL DEFAULT '',
+  promotion_prompt  TEXT NOT NULL DEFAULT '',
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  PRIMARY KEY (workspace, kind, group_id)
+) WITHOUT ROWID;
+
+CREATE TABLE org_members (
+  workspace   TEXT NOT NULL,
+  kind        INTEGER NOT NULL,
+  group_id    TEXT NOT NULL,
+  actor_id    TEXT NOT NULL,
+  via         INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (workspace, kind, group_id, actor_id)
+) WITHOUT ROWID;
+CREATE INDEX org_members_actor ON org_members(workspace, actor_id);
+
+CREATE TABLE scoped_memories (
+  smid             INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace        TEXT NOT NULL,
+  kind             INTEGER NOT NULL,
+  group_id         TEXT NOT NULL,
+  memory_id        TEXT NOT NULL,
+  text             TEXT NOT NULL,
+  category         TEXT NOT NULL DEFAULT '',
+  confidence       REAL NOT NULL DEFAULT 0.5,
+  reason           TEXT NOT NULL DEFAULT '',
+  actor_ids        TEXT NOT NULL DEFAULT '[]',
+  source_ids       TEXT NOT NULL DEFAULT '[]',
+  groups           TEXT NOT NULL DEFAULT '[]',
+  source_metadata  TEXT NOT NULL DEFAULT '[]',
+  valid_from       INTEGER NOT NULL DEFAULT 0,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  UNIQUE (workspace, memory_id)
+);
+CREATE INDEX scoped_memories_scope ON scoped_memories(workspace, kind, group_id);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "initial: api_keys, users, records, chunks", kV1Initial},
     {2, "chunk vectors", kV2ChunkVectors},
     {3, "memories, traits, stage3 items, extraction marks", kV3Memories},
     {4, "record role and team scopes", kV4RecordScopes},
     {5, "extraction failures", kV5ExtractionFailures},
+    {6, "organization: groups, memberships, promoted memories", kV6Organization},
 }};
 
 }  // namespace

@@ -9,20 +9,6 @@ namespace {
 
 using domain::Memory;
 
-std::string ToJsonArray(const std::vector<std::string>& v) {
-  return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::vector<std::string> FromJsonArray(const std::string& text) {
-  std::vector<std::string> out;
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& e : j) {
-    if (e.is_string()) out.push_back(e.get<std::string>());
-  }
-  return out;
-}
-
 constexpr std::string_view kSelectMemory =
     "SELECT memory_id, text, category, confidence, entities, subject, key, valid_from, source_ids, status, "
     "superseded_by, superseded_at, created_at, updated_at FROM memories ";
@@ -78,6 +64,20 @@ Status BumpVersion(Connection& c, int64_t uid, TimeMs now, int64_t* version) {
 }
 
 }  // namespace
+
+std::string ToJsonArray(const std::vector<std::string>& v) {
+  return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> FromJsonArray(const std::string& text) {
+  std::vector<std::string> out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& e : j) {
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  }
+  return out;
+}
 
 Result<std::vector<Memory>> SqliteStore::ListMemories(const std::string& workspace, int64_t uid, bool include_history) {
   std::vector<Memory> out;

@@ -149,6 +149,7 @@ Result<WriteBatchResult> SqliteStore::WriteRecords(const WriteBatch& batch) {
     // Records are applied one by one inside the transaction, so "already stored" includes the
     // earlier records of this batch: in-batch duplicates follow the same rules as stored ones.
     bool changed = false;
+    std::vector<Record> scoped;  // written records that name a role or a team
     out.results.reserve(batch.records.size());
     for (const Record& r : batch.records) {
       RecordWriteResult res;
@@ -184,8 +185,12 @@ Result<WriteBatchResult> SqliteStore::WriteRecords(const WriteBatch& batch) {
           changed = true;
         }
       }
+      if (res.outcome != WriteOutcome::kSkipped && (!r.role_id.empty() || !r.team_id.empty())) {
+        scoped.push_back(r);
+      }
       out.results.push_back(std::move(res));
     }
+    if (!scoped.empty()) ENGRAM_RETURN_IF_ERROR(AddEventMemberships(c, batch.workspace, batch.uid, scoped, now));
     if (changed) {
       // New content changes what retrieval and the summary see: readers holding a cached index
       // compare this version to know they are stale.
@@ -223,6 +228,33 @@ Result<std::optional<Record>> SqliteStore::GetRecord(const std::string& workspac
   });
   if (!st.ok()) return st;
   return record;
+}
+
+Result<std::vector<Record>> SqliteStore::GetRecords(const std::string& workspace, int64_t uid,
+                                                    const std::vector<std::string>& ids) {
+  std::vector<Record> found;
+  Status st = RunRead(Op::kGetRecord, [&](Connection& c) -> Status {
+    found.clear();
+    ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
+    if (!mine || ids.empty()) return Status::Ok();
+    // One statement whatever the number of ids: they arrive as a JSON array.
+    ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare(std::string(kSelectRecord) +
+                                                   "WHERE uid = ?1 AND record_id IN (SELECT value FROM json_each(?2))",
+                                               uid, ToJsonArray(ids)));
+    return q.CollectRows(found, ReadRecord);
+  });
+  if (!st.ok()) return st;
+  std::vector<Record> ordered;
+  for (const auto& id : ids) {
+    for (auto& r : found) {
+      if (r.id == id && !r.id.empty()) {
+        ordered.push_back(std::move(r));
+        r.id.clear();  // moved from; a repeated request id finds it once
+        break;
+      }
+    }
+  }
+  return ordered;
 }
 
 Result<std::vector<Record>> SqliteStore::ListRecords(const std::string& workspace, int64_t uid) {

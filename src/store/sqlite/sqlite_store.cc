@@ -104,6 +104,12 @@ constexpr std::string_view OpName(Op op) {
     case Op::kRecordStatuses: return "record_statuses";
     case Op::kMarkExtractionFailed: return "mark_extraction_failed";
     case Op::kCountPending: return "count_pending_extraction";
+    case Op::kPutGroup: return "put_group";
+    case Op::kListGroups: return "list_groups";
+    case Op::kDeleteGroup: return "delete_group";
+    case Op::kPutGroupMembers: return "put_group_members";
+    case Op::kReplaceScoped: return "replace_scoped_memories";
+    case Op::kListScoped: return "list_scoped_memories";
     case Op::kCount: break;
   }
   return "unknown";
@@ -111,7 +117,9 @@ constexpr std::string_view OpName(Op op) {
 
 constexpr bool IsWrite(Op op) {
   return op == Op::kCreateApiKey || op == Op::kRevokeApiKey || op == Op::kRegisterUser ||
-         op == Op::kDeleteUser || op == Op::kWriteRecords;
+         op == Op::kDeleteUser || op == Op::kWriteRecords || op == Op::kPutChunkVectors ||
+         op == Op::kApplyMemoryWrite || op == Op::kPutStage3 || op == Op::kMarkExtractionFailed ||
+         op == Op::kPutGroup || op == Op::kDeleteGroup || op == Op::kPutGroupMembers || op == Op::kReplaceScoped;
 }
 
 constexpr std::string_view kKeyColumns =

@@ -52,6 +52,12 @@ enum class Op {
   kRecordStatuses,
   kMarkExtractionFailed,
   kCountPending,
+  kPutGroup,
+  kListGroups,
+  kDeleteGroup,
+  kPutGroupMembers,
+  kReplaceScoped,
+  kListScoped,
   kCount,  // number of ops, not an op
 };
 
@@ -99,6 +105,26 @@ class SqliteStore final : public Store {
   Result<std::vector<domain::Trait>> ListTraits(const std::string& workspace, int64_t uid) override;
   Result<int64_t> PutStage3Item(const std::string& workspace, int64_t uid, const domain::Stage3Item& item) override;
   Result<std::vector<domain::Stage3Item>> ListStage3Items(const std::string& workspace, int64_t uid) override;
+  Status PutGroup(const std::string& workspace, const domain::OrgGroup& group) override;
+  Result<std::optional<domain::OrgGroup>> GetGroup(const std::string& workspace, domain::ScopeKind kind,
+                                                   const std::string& id) override;
+  Result<std::vector<domain::OrgGroup>> ListGroups(const std::string& workspace) override;
+  Result<bool> DeleteGroup(const std::string& workspace, domain::ScopeKind kind, const std::string& id) override;
+  Status AddGroupMembers(const std::string& workspace, domain::ScopeKind kind, const std::string& id,
+                         const std::vector<std::string>& actor_ids) override;
+  Result<bool> RemoveGroupMember(const std::string& workspace, domain::ScopeKind kind, const std::string& id,
+                                 const std::string& actor_id) override;
+  Result<std::vector<domain::OrgMember>> ListGroupMembers(const std::string& workspace, domain::ScopeKind kind,
+                                                          const std::string& id) override;
+  Result<std::vector<domain::OrgGroup>> ListActorGroups(const std::string& workspace,
+                                                        const std::string& actor_id) override;
+  Result<std::vector<std::string>> ListOrgWorkspaces() override;
+  Result<bool> ReplaceScopedMemories(const std::string& workspace, domain::ScopeKind kind, const std::string& id,
+                                     const std::vector<domain::ScopedMemory>& memories) override;
+  Result<std::vector<domain::ScopedMemory>> ListScopedMemories(
+      const std::string& workspace, const std::vector<std::pair<domain::ScopeKind, std::string>>& scopes) override;
+  Result<std::vector<domain::Record>> GetRecords(const std::string& workspace, int64_t uid,
+                                                 const std::vector<std::string>& ids) override;
   Status PutChunkVectors(const std::string& workspace, int64_t uid, const std::string& model,
                          const std::vector<domain::ChunkVector>& vectors) override;
   Result<std::vector<domain::ChunkVector>> ListChunkVectors(const std::string& workspace, int64_t uid,
@@ -121,6 +147,18 @@ class SqliteStore final : public Store {
   std::array<Histogram*, static_cast<size_t>(Op::kCount)> write_seconds_{};  // null without metrics
   std::array<Histogram*, static_cast<size_t>(Op::kCount)> read_seconds_{};
 };
+
+// Lists of strings are stored as JSON arrays (sqlite_memories.cc). Reading tolerates anything: what is
+// not an array of strings reads as empty / skips non-strings.
+std::string ToJsonArray(const std::vector<std::string>& v);
+std::vector<std::string> FromJsonArray(const std::string& text);
+
+// WriteRecords' part of the organization (sqlite_org.cc): the records' actor (`uid`) becomes an event
+// member of every role_id and team_id the written records name. Runs inside the write transaction.
+[[nodiscard]] Status AddEventMemberships(Connection& conn, const std::string& workspace, int64_t uid,
+                                         const std::vector<domain::Record>& written, TimeMs now);
+// DeleteUser's part: the actor's event memberships and the promoted memories it supported.
+[[nodiscard]] Status ForgetActor(Connection& conn, const std::string& workspace, const std::string& actor_id);
 
 // True when `uid` is a user of `workspace`: every uid-addressed call checks this, so a uid from one
 // workspace can never reach another workspace's rows.

@@ -189,6 +189,7 @@ Result<bool> SqliteStore::DeleteUser(const std::string& workspace, const std::st
   bool deleted = false;
   Status st = RunWrite(Op::kDeleteUser, [&](Connection& c) -> Status {
     // ON DELETE CASCADE removes records, and through them chunks, in this same transaction.
+    ENGRAM_RETURN_IF_ERROR(ForgetActor(c, workspace, user_id));
     ENGRAM_RETURN_IF_ERROR(
         c.Exec("DELETE FROM users WHERE workspace = ?1 AND user_id = ?2", workspace, user_id));
     deleted = c.Changes() > 0;

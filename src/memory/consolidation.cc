@@ -6,17 +6,9 @@
 #include "text/analyzer.h"
 
 namespace engram::memory {
-namespace {
 
-// What duplicate detection compares, computed once per text.
-struct Signature {
-  std::vector<std::string> tokens;   // sorted, unique
-  std::vector<std::string> numbers;  // tokens with a digit: times, counts, dates
-  bool negated = false;
-};
-
-Signature Sign(std::string_view text) {
-  Signature s;
+StatementSignature Sign(std::string_view text) {
+  StatementSignature s;
   s.tokens = text::AnalyzeToStrings(text);
   std::sort(s.tokens.begin(), s.tokens.end());
   s.tokens.erase(std::unique(s.tokens.begin(), s.tokens.end()), s.tokens.end());
@@ -28,6 +20,8 @@ Signature Sign(std::string_view text) {
   if (text.find("n't") != std::string_view::npos) s.negated = true;
   return s;
 }
+
+namespace {
 
 double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.empty() && b.empty()) return 1.0;
@@ -43,24 +37,17 @@ bool Contains(const std::vector<std::string>& big, const std::vector<std::string
 
 struct Entry {
   domain::Memory memory;
-  Signature sig;
+  StatementSignature sig;
   bool existing = false;
   bool changed = false;
   std::vector<std::string> added_sources;
 };
 
 // Similarity when the two are duplicates, < 0 when they are not.
-double DuplicateScore(const Entry& e, const ExtractedMemory& x, const Signature& sx, double threshold) {
+double DuplicateScore(const Entry& e, const ExtractedMemory& x, const StatementSignature& sx, double threshold) {
   if (e.memory.subject != x.subject) return -1;
   if (!e.memory.key.empty() && !x.key.empty() && e.memory.key != x.key) return -1;
-  if (e.sig.negated != sx.negated) return -1;
-  const double j = Jaccard(e.sig.tokens, sx.tokens);
-  // Similar wording with another number or time is another fact ("Has two kids" / "Has three kids").
-  if (j >= threshold && e.sig.numbers == sx.numbers) return j;
-  const auto& small = e.sig.tokens.size() <= sx.tokens.size() ? e.sig.tokens : sx.tokens;
-  const auto& big = e.sig.tokens.size() <= sx.tokens.size() ? sx.tokens : e.sig.tokens;
-  if (small.size() >= 2 && Contains(big, small)) return j;
-  return -1;
+  return SameStatementScore(e.sig, sx, threshold);
 }
 
 void Unite(std::vector<std::string>* into, const std::vector<std::string>& from,
@@ -82,6 +69,17 @@ void Supersede(Entry* old_entry, const std::string& by, TimeMs now) {
 
 }  // namespace
 
+double SameStatementScore(const StatementSignature& a, const StatementSignature& b, double threshold) {
+  if (a.negated != b.negated) return -1;
+  const double j = Jaccard(a.tokens, b.tokens);
+  // Similar wording with another number or time is another fact ("Has two kids" / "Has three kids").
+  if (j >= threshold && a.numbers == b.numbers) return j;
+  const auto& small = a.tokens.size() <= b.tokens.size() ? a.tokens : b.tokens;
+  const auto& big = a.tokens.size() <= b.tokens.size() ? b.tokens : a.tokens;
+  if (small.size() >= 2 && Contains(big, small)) return j;
+  return -1;
+}
+
 double TokenJaccard(std::string_view a, std::string_view b) { return Jaccard(Sign(a).tokens, Sign(b).tokens); }
 
 ConsolidationResult Consolidate(std::span<const domain::Memory> current,
@@ -97,7 +95,7 @@ ConsolidationResult Consolidate(std::span<const domain::Memory> current,
   }
   ConsolidationResult result;
   for (const ExtractedMemory& x : incoming) {
-    const Signature sx = Sign(x.text);
+    const StatementSignature sx = Sign(x.text);
     // 1. Near-duplicate: merge into the most similar current memory.
     Entry* best = nullptr;
     double best_score = -1;

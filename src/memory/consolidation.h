@@ -52,6 +52,17 @@ ConsolidationResult Consolidate(std::span<const domain::Memory> current,
                                 std::span<const ExtractedMemory> incoming,
                                 const ConsolidateOptions& options);
 
+// What the near-duplicate test of rule 1 compares, computed once per text.
+struct StatementSignature {
+  std::vector<std::string> tokens;   // analyzed, sorted, unique
+  std::vector<std::string> numbers;  // tokens with a digit: times, counts, dates
+  bool negated = false;
+};
+StatementSignature Sign(std::string_view text);
+// Rule 1 on two texts alone (subject and key are the caller's): their Jaccard similarity when they
+// state the same thing, < 0 when they do not. Promotion uses it to find one fact held by several actors.
+double SameStatementScore(const StatementSignature& a, const StatementSignature& b, double threshold);
+
 // Token-set Jaccard similarity of two texts after analysis (text/analyzer.h); 1 for two empty sets.
 double TokenJaccard(std::string_view a, std::string_view b);
 

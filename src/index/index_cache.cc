@@ -304,6 +304,17 @@ void IndexCache::Drop(const std::string& workspace, int64_t uid) {
   PublishMetricsLocked();
 }
 
+void IndexCache::DropWorkspace(const std::string& workspace) {
+  std::lock_guard lock(mu_);
+  const std::string prefix = Key(workspace, 0).substr(0, workspace.size() + 1);
+  std::vector<std::string> keys;
+  for (const auto& [key, slot] : slots_) {
+    if (key.compare(0, prefix.size(), prefix) == 0) keys.push_back(key);
+  }
+  for (const auto& key : keys) EraseLocked(key);
+  PublishMetricsLocked();
+}
+
 void IndexCache::EvictLocked() {
   // Oldest first; skip indexes somebody holds (the slot's own reference is the 1). `it` is the
   // element after the one examined, so it stays valid when that one is erased.

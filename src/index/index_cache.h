@@ -138,6 +138,8 @@ class IndexCache {
   void OnVectorsWritten(const std::string& workspace, int64_t uid, std::span<const ChunkVector> vectors);
   // Forgets the user's index (deletion). Holders of a handle keep it until they release it.
   void Drop(const std::string& workspace, int64_t uid);
+  // Forgets every resident index of the workspace (org-wide derived data changed); they reload on use.
+  void DropWorkspace(const std::string& workspace);
 
   size_t resident_users() const;
   size_t memory_bytes() const;

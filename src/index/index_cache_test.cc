@@ -213,6 +213,22 @@ TEST(IndexCacheTest, DropForgetsAndReloads) {
   EXPECT_EQ(store.loads.load(), 2);
 }
 
+TEST(IndexCacheTest, DropWorkspaceForgetsThatWorkspaceOnly) {
+  FakeStore store;
+  store.chunks = {MakeChunk("a", 0, "alpha")};
+  IndexCache cache(64 << 20);
+  ASSERT_TRUE(cache.Acquire("ws", 1, store.Loader()).ok());
+  ASSERT_TRUE(cache.Acquire("ws", 2, store.Loader()).ok());
+  ASSERT_TRUE(cache.Acquire("ws2", 1, store.Loader()).ok());
+  ASSERT_TRUE(cache.Acquire("w", 1, store.Loader()).ok());  // a prefix of "ws" is another workspace
+  cache.DropWorkspace("ws");
+  EXPECT_EQ(cache.Peek("ws", 1), nullptr);
+  EXPECT_EQ(cache.Peek("ws", 2), nullptr);
+  EXPECT_NE(cache.Peek("ws2", 1), nullptr);
+  EXPECT_NE(cache.Peek("w", 1), nullptr);
+  EXPECT_EQ(cache.resident_users(), 2u);
+}
+
 TEST(IndexCacheTest, LoadFailuresAreReportedNotCached) {
   IndexCache cache(64 << 20);
   int calls = 0;

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <span>
 #include <string>
@@ -47,6 +48,15 @@ Result<AppliedExtraction> ApplyExtraction(store::Store& store, index::IndexCache
 
 class ExtractionCoordinator {
  public:
+  using MemoriesHook = std::function<void(const std::string& workspace, int64_t uid)>;
+
+  // Set once before extraction starts: told after every extraction round that wrote memories, on the
+  // extracting thread (promotion to roles, teams and the org listens). Must be quick.
+  void set_memories_hook(MemoriesHook hook) { memories_hook_ = std::move(hook); }
+  void MemoriesChanged(const std::string& workspace, int64_t uid) const {
+    if (memories_hook_) memories_hook_(workspace, uid);
+  }
+
   // The lock that serializes extraction of one user (striped: unrelated users may share one).
   std::mutex& UserMutex(const std::string& workspace, int64_t uid);
 
@@ -56,6 +66,7 @@ class ExtractionCoordinator {
   void SetPending(int64_t n) { pending_.store(n, std::memory_order_relaxed); }
 
  private:
+  MemoriesHook memories_hook_;
   std::array<std::mutex, 64> stripes_;
   std::atomic<int64_t> pending_{0};
 };

@@ -181,6 +181,7 @@ Status ExtractionWorker::Apply(const std::string& workspace, int64_t uid, std::s
   if (pending_gauge_) pending_gauge_->Set(static_cast<double>(coordinator_->pending()));
   if (records_) records_->Add(static_cast<double>(records.size()));
   if (memories_) memories_->Add(static_cast<double>(applied.upserts.size()));
+  if (!applied.upserts.empty()) coordinator_->MemoriesChanged(workspace, uid);
   if (stage3_hook_ && memory::CrossedStage3Threshold(applied.memories_before, applied.memories_after)) {
     stage3_hook_(workspace, uid);
   }

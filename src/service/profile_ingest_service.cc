@@ -36,6 +36,7 @@ Result<ProfileIngestResult> ProfileIngestService::Ingest(ProfileIngestCommand co
                           jobs::ApplyExtraction(*ctx_.store, deps_.cache, command.workspace, user->uid, one,
                                                 extraction, ctx_.clock->NowMs()));
   deps_.coordinator->AddPending(-1);
+  if (!applied.upserts.empty()) deps_.coordinator->MemoriesChanged(command.workspace, user->uid);
 
   ProfileIngestResult result;
   result.record_id = stored.id;

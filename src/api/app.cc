@@ -63,6 +63,7 @@ ApiApp::ApiApp(ApiServices services, ApiOptions options)
   AddProfileRoutes();
   AddProxyRoutes();
   AddExtractionRoutes();
+  AddOrgRoutes();
 }
 
 ApiApp::~ApiApp() { Shutdown(); }

@@ -32,6 +32,10 @@
 #include "service/status_service.h"
 #include "service/user_service.h"
 
+namespace engram::service {
+class OrgService;
+}  // namespace engram::service
+
 namespace engram::api {
 
 struct ApiOptions {
@@ -59,6 +63,7 @@ struct ApiServices {
   service::ProxyService* proxy = nullptr;  // null: /v1/chat/completions answers 503
   service::ProfileIngestService* profile_ingest = nullptr;  // null: /profiles/{id}/ingest answers 503
   service::StatusService* status = nullptr;                 // null: /status answers 503
+  service::OrgService* org = nullptr;                       // null: /admin/{roles,teams,org} answer 503
   store::Store* store = nullptr;   // for /readyz only
   Metrics* metrics = nullptr;
   const Clock* clock = nullptr;
@@ -115,6 +120,7 @@ class ApiApp {
   void AddProfileRoutes();
   void AddProxyRoutes();
   void AddExtractionRoutes();
+  void AddOrgRoutes();
 
   void Dispatch(HttpRequest&& req, std::shared_ptr<ResponseWriter> writer);
   HttpResponse Run(const Route& route, const HttpRequest& req);

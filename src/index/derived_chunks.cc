@@ -29,4 +29,17 @@ domain::Chunk Stage3Chunk(const domain::Stage3Item& item) {
   return c;
 }
 
+domain::Chunk ScopedMemoryChunk(const domain::ScopedMemory& m) {
+  domain::Chunk c;
+  c.id = m.id;
+  c.record_id = m.id;
+  c.text = m.text;
+  c.kind = domain::RecordKind::kMemory;
+  c.type = m.category;
+  c.source = "memory";
+  c.timestamp = m.valid_from ? m.valid_from : m.created_at;
+  c.source_ids = m.source_ids;
+  return c;
+}
+
 }  // namespace engram::index

@@ -10,5 +10,8 @@ namespace engram::index {
 // `fallback_time` dates a memory that has no valid_from.
 domain::Chunk MemoryChunk(const domain::Memory& m, TimeMs fallback_time = 0);
 domain::Chunk Stage3Chunk(const domain::Stage3Item& item);
+// A memory promoted to a role, team or the org, as seen from a member's index: a memory like the
+// member's own, whose sources are the supporting actors' records.
+domain::Chunk ScopedMemoryChunk(const domain::ScopedMemory& m);
 
 }  // namespace engram::index

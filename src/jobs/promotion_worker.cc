@@ -27,6 +27,7 @@ Status PromotionWorker::Start() {
   {
     std::lock_guard lock(mu_);
     dirty_.workspaces.insert(workspaces.begin(), workspaces.end());
+    promoted_in_.insert(workspaces.begin(), workspaces.end());
     stop_ = false;
   }
   thread_ = std::thread([this] { Loop(); });
@@ -64,6 +65,23 @@ void PromotionWorker::WorkspaceChanged(const std::string& workspace) {
     dirty_.workspaces.insert(workspace);
   }
   cv_.notify_one();
+}
+
+bool PromotionWorker::ActorDeleted(const std::string& workspace) {
+  bool had;
+  {
+    std::lock_guard lock(mu_);
+    dirty_.workspaces.insert(workspace);
+    had = promoted_in_.count(workspace) > 0;
+  }
+  cv_.notify_one();
+  return had;
+}
+
+void PromotionWorker::NotePromoted(const std::string& workspace, bool any) {
+  if (!any) return;
+  std::lock_guard lock(mu_);
+  promoted_in_.insert(workspace);
 }
 
 void PromotionWorker::Drain() {
@@ -176,6 +194,7 @@ Result<bool> PromotionWorker::RecomputeGroup(const std::string& workspace, Scope
     promoted = memory::PromoteToGroup(*group, candidates, rules);
   }
   if (recomputes_) recomputes_->Add(1);
+  NotePromoted(workspace, !promoted.empty());
   ENGRAM_ASSIGN_OR_RETURN(bool changed, store_->ReplaceScopedMemories(workspace, kind, id, promoted));
   if (changed) {
     if (changes_) changes_->Add(1);
@@ -197,6 +216,7 @@ Result<bool> PromotionWorker::RecomputeOrg(const std::string& workspace) {
   rules.now = clock_->NowMs();
   auto promoted = memory::PromoteToOrg(org, all, rules);
   if (recomputes_) recomputes_->Add(1);
+  NotePromoted(workspace, !promoted.empty());
   ENGRAM_ASSIGN_OR_RETURN(bool changed, store_->ReplaceScopedMemories(workspace, ScopeKind::kOrg, org.id, promoted));
   if (changed) {
     if (changes_) changes_->Add(1);

@@ -49,6 +49,10 @@ class PromotionWorker {
   void GroupChanged(const std::string& workspace, domain::ScopeKind kind, const std::string& id);
   // Every group of the workspace and its org (an actor was deleted).
   void WorkspaceChanged(const std::string& workspace);
+  // An actor of the workspace was deleted (its promoted memories are already gone from the store):
+  // true when members' resident indexes may still hold some, i.e. the caller must drop them.
+  // Recomputes the workspace either way.
+  bool ActorDeleted(const std::string& workspace);
   // Blocks until nothing is dirty or being recomputed (tests, benchmarks).
   void Drain();
 
@@ -65,6 +69,7 @@ class PromotionWorker {
   };
   void Loop();
   Status Process(const Batch& batch);
+  void NotePromoted(const std::string& workspace, bool any);
 
   store::Store* store_;
   index::IndexCache* cache_;
@@ -80,6 +85,7 @@ class PromotionWorker {
   Batch dirty_;          // guarded by mu_
   bool running_ = false; // guarded by mu_: a batch is being processed
   bool stop_ = false;    // guarded by mu_
+  std::set<std::string> promoted_in_;  // guarded by mu_: workspaces that have (had) promoted memories
   std::thread thread_;
 };
 

@@ -161,6 +161,22 @@ std::vector<ScopedMemory> PromoteToGroup(const domain::OrgGroup& group, std::spa
   return out;
 }
 
+std::vector<ScopedMemory> VisibleTo(const std::string& actor_id, std::vector<ScopedMemory> scoped,
+                                    double same_fact_threshold) {
+  std::vector<ScopedMemory> out;
+  std::vector<StatementSignature> shown;
+  for (auto& m : scoped) {
+    if (std::find(m.actor_ids.begin(), m.actor_ids.end(), actor_id) != m.actor_ids.end()) continue;
+    StatementSignature sig = Sign(m.text);
+    bool repeats = false;
+    for (const auto& s : shown) repeats = repeats || SameStatementScore(s, sig, same_fact_threshold) >= 0;
+    if (repeats) continue;
+    shown.push_back(std::move(sig));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 std::vector<ScopedMemory> PromoteToOrg(const domain::OrgGroup& org, std::span<const ScopedMemory> group_memories,
                                        const PromotionOptions& options) {
   std::vector<const ScopedMemory*> items;

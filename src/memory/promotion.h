@@ -64,6 +64,13 @@ std::vector<domain::ScopedMemory> PromoteToOrg(const domain::OrgGroup& org,
                                                std::span<const domain::ScopedMemory> group_memories,
                                                const PromotionOptions& options);
 
+// What an actor's search shows of the promoted memories of its scopes (`scoped` broadest first, as
+// Store::ListScopedMemories lists them): a memory the actor itself supports is left out (its own
+// statement is already among its memories), and so is one stating the same fact as a broader one
+// already shown (the broadest scope wins).
+std::vector<domain::ScopedMemory> VisibleTo(const std::string& actor_id, std::vector<domain::ScopedMemory> scoped,
+                                            double same_fact_threshold = 0.7);
+
 // The pieces, exposed for tests.
 bool Shareable(const domain::Memory& m);
 bool EligibleFor(const PromotionCandidate& candidate, const domain::OrgGroup& group);

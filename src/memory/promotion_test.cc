@@ -190,5 +190,21 @@ TEST(PromotionTest, OrgTakesFactsHeldByTwoGroupsOrMatchingItsPrompt) {
   EXPECT_EQ(out[1].reason, "prompt");
 }
 
+TEST(PromotionTest, VisibleToLeavesOutOwnStatementsAndNarrowerRepeats) {
+  std::vector<ScopedMemory> scoped = {
+      GroupMemory(ScopeKind::kOrg, "org", "o1", "Deploys on Thursdays", 1, {"alice", "carol"}),
+      GroupMemory(ScopeKind::kTeam, "platform", "t1", "Deploys on Thursdays", 2, {"alice", "bob"}),
+      GroupMemory(ScopeKind::kTeam, "platform", "t2", "Uses Vim keybindings", 3, {"bob", "dave"}),
+      GroupMemory(ScopeKind::kRole, "frontend", "r1", "Writes tests first", 4, {"erin"}),
+  };
+  auto dave = VisibleTo("dave", scoped);
+  ASSERT_EQ(dave.size(), 2u);  // the org's statement wins over the team's; dave's own is left out
+  EXPECT_EQ(dave[0].id, "o1");
+  EXPECT_EQ(dave[1].id, "r1");
+  auto frank = VisibleTo("frank", scoped);
+  ASSERT_EQ(frank.size(), 3u);
+  EXPECT_EQ(frank[1].id, "t2");
+}
+
 }  // namespace
 }  // namespace engram::memory

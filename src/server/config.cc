@@ -119,6 +119,12 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   opt("--extraction-max-attempts", c.extraction_max_attempts, "ENGRAM_EXTRACTION_MAX_ATTEMPTS",
       "Failed tries of an extraction batch before records the extractor fails on are marked failed")
       ->check(CLI::Range(1, 100));
+  opt("--promotion-min-actors", c.promotion_min_actors, "ENGRAM_PROMOTION_MIN_ACTORS",
+      "Members of a role or team who must hold the same fact for it to be promoted there")
+      ->check(CLI::Range(1, 1000));
+  opt("--promotion-min-groups", c.promotion_min_groups, "ENGRAM_PROMOTION_MIN_GROUPS",
+      "Roles and teams that must hold the same fact for it to be promoted to the org")
+      ->check(CLI::Range(1, 1000));
   opt("--max-pending-records", c.max_pending_records, "ENGRAM_MAX_PENDING_RECORDS",
       "Records waiting for extraction beyond which /ingest answers 503 + Retry-After (0: no bound)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));

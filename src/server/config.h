@@ -47,6 +47,8 @@ struct Config {
   int synonyms_per_word = 0;             // measured neutral on LoCoMo dev (docs/retrieval.md)
   std::string ranking;
   int workers = 1;                        // background extraction threads
+  int promotion_min_actors = 2;           // docs/memory.md, "Organization scopes"
+  int promotion_min_groups = 2;
   int extraction_max_attempts = 3;        // failed tries of a batch before its records are isolated
   int64_t max_pending_records = 1000000;  // /ingest answers 503 beyond this extraction backlog (0: no bound)
   std::string llm_url;                    // OpenAI-compatible chat endpoint; empty = no LLM

@@ -26,6 +26,8 @@
 #include "service/ingest_service.h"
 #include "service/profile_ingest_service.h"
 #include "service/status_service.h"
+#include "service/org_service.h"
+#include "jobs/promotion_worker.h"
 #include "service/key_service.h"
 #include "service/proxy_service.h"
 #include "service/user_service.h"
@@ -51,6 +53,8 @@ struct Server::Parts {
   std::unique_ptr<memory::Extractor> extractor;
   jobs::ExtractionCoordinator extraction_coordinator;  // shared by the worker and profile ingest; outlives both
   std::unique_ptr<jobs::ExtractionWorker> extraction_worker;
+  std::unique_ptr<jobs::PromotionWorker> promotion_worker;
+  std::unique_ptr<service::OrgService> org;
   std::unique_ptr<service::ProfileIngestService> profile_ingest;
   std::unique_ptr<service::StatusService> status;
   std::unique_ptr<service::ProfileService> profile;
@@ -144,8 +148,18 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
     jobs::ExtractionWorker* worker = p->extraction_worker.get();
     p->ingest->SetPendingLimit([worker] { return worker->pending_records(); }, config.max_pending_records);
   }
+  // Role, team and org memories follow the actors' memories (seed 004).
+  p->promotion_worker = std::make_unique<jobs::PromotionWorker>(
+      p->store.get(), p->index_cache.get(), SystemClock::Default(),
+      memory::PromotionOptions{.min_actors = static_cast<size_t>(config.promotion_min_actors),
+                               .min_groups = static_cast<size_t>(config.promotion_min_groups)},
+      &p->metrics);
+  jobs::PromotionWorker* promotion = p->promotion_worker.get();
+  p->extraction_coordinator.set_memories_hook(
+      [promotion](const std::string& workspace, int64_t uid) { promotion->ActorChanged(workspace, uid); });
+  p->org = std::make_unique<service::OrgService>(ctx, promotion, p->index_cache.get());
   p->index_maintainer = std::make_unique<service::IndexMaintainer>(p->index_cache.get(), p->embedding_worker.get(),
-                                                                   p->extraction_worker.get());
+                                                                   p->extraction_worker.get(), promotion);
   p->ingest->AddObserver(p->index_maintainer.get());
   p->users->AddObserver(p->index_maintainer.get());
   service::ChunksServiceOptions chunk_options;
@@ -201,6 +215,7 @@ Result<std::unique_ptr<Server>> Server::Create(const Config& config) {
   as.proxy = p->proxy.get();
   as.profile_ingest = p->profile_ingest.get();
   as.status = p->status.get();
+  as.org = p->org.get();
   as.store = p->store.get();
   as.metrics = &p->metrics;
   as.clock = SystemClock::Default();
@@ -228,6 +243,7 @@ Status Server::Start(std::optional<std::string>* bootstrap_key) {
     ENGRAM_ASSIGN_OR_RETURN(auto created, p.keys->BootstrapAdminKey(p.config.default_workspace));
     if (created && bootstrap_key) *bootstrap_key = created->secret;
   }
+  ENGRAM_RETURN_IF_ERROR(p.promotion_worker->Start());
   if (p.extraction_worker) ENGRAM_RETURN_IF_ERROR(p.extraction_worker->Start());
   ENGRAM_RETURN_IF_ERROR(p.http->Start());
   ENGRAM_LOG(kInfo, "server", "listening on {}:{} (data in {})", p.config.host(), p.http->bound_port(),
@@ -259,6 +275,7 @@ void Server::Stop() {
     p.proxy->Shutdown();  // its queued turns are ingested before the workers and the store stop
     if (p.embedding_worker) p.embedding_worker->Stop();
     if (p.extraction_worker) p.extraction_worker->Stop();
+    p.promotion_worker->Stop();  // after extraction, which tells it about changed actors
     Status st = p.store->Close();
     if (!st.ok()) ENGRAM_LOG(kError, "server", "closing the store: {}", st.ToString());
     ENGRAM_LOG(kInfo, "server", "stopped");

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "index/derived_chunks.h"
+#include "memory/promotion.h"
 
 namespace engram::service {
 
@@ -39,7 +40,8 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   const int64_t uid = user->uid;
   const std::string workspace = request.workspace;
   const int64_t version = user->version;
-  index::UserLoader loader = [this, workspace, uid, version]() -> Result<index::LoadedUser> {
+  const std::string actor_id = user->id;
+  index::UserLoader loader = [this, workspace, uid, version, actor_id]() -> Result<index::LoadedUser> {
     index::LoadedUser loaded;
     loaded.version = version;
     // The vectors (the larger read) come on a second read connection while the chunks are read.
@@ -55,6 +57,12 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
     loaded.chunks = std::move(chunks_read).value();
     ENGRAM_ASSIGN_OR_RETURN(auto memories, ctx_.store->ListMemories(workspace, uid, false));
     for (const auto& m : memories) loaded.chunks.push_back(index::MemoryChunk(m));
+    // Seed 004: what was promoted to the actor's roles, teams and org is searched with its own.
+    ENGRAM_ASSIGN_OR_RETURN(auto scopes, ScopesOf(workspace, actor_id));
+    ENGRAM_ASSIGN_OR_RETURN(auto scoped, ctx_.store->ListScopedMemories(workspace, scopes));
+    for (const auto& m : memory::VisibleTo(actor_id, std::move(scoped))) {
+      loaded.chunks.push_back(index::ScopedMemoryChunk(m));
+    }
     ENGRAM_ASSIGN_OR_RETURN(auto items, ctx_.store->ListStage3Items(workspace, uid));
     for (const auto& item : items) loaded.chunks.push_back(index::Stage3Chunk(item));
     if (with_vectors) {
@@ -137,9 +145,66 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
       }
     }
   }
+  ENGRAM_RETURN_IF_ERROR(Describe(workspace, uid, actor_id, response.chunks));
   response.debug.search_time_ms = MsSince(t1);
   response.debug.total_time_ms = MsSince(start);
   return response;
+}
+
+Result<std::vector<std::pair<domain::ScopeKind, std::string>>> ChunksService::ScopesOf(const std::string& workspace,
+                                                                                      const std::string& actor_id) {
+  ENGRAM_ASSIGN_OR_RETURN(auto groups, ctx_.store->ListActorGroups(workspace, actor_id));
+  std::vector<std::pair<domain::ScopeKind, std::string>> scopes;
+  for (const auto& g : groups) scopes.emplace_back(g.kind, g.id);
+  scopes.emplace_back(domain::ScopeKind::kOrg, std::string(domain::kOrgGroupId));
+  return scopes;
+}
+
+Status ChunksService::Describe(const std::string& workspace, int64_t uid, const std::string& actor_id,
+                               std::vector<ChunkResult>& results) {
+  constexpr size_t kMaxEntries = 5;  // seed 004: up to 5 source_metadata entries per result
+  bool any_scoped = false;
+  std::vector<std::string> record_ids;
+  for (const auto& r : results) {
+    if (r.id.rfind("smem_", 0) == 0) {
+      any_scoped = true;
+      continue;
+    }
+    const size_t n = std::min(kMaxEntries, r.source_ids.size());
+    record_ids.insert(record_ids.end(), r.source_ids.begin(), r.source_ids.begin() + static_cast<long>(n));
+  }
+  // One read for the metadata of every record the results came from.
+  std::unordered_map<std::string, std::string> metadata;
+  if (!record_ids.empty()) {
+    ENGRAM_ASSIGN_OR_RETURN(auto records, ctx_.store->GetRecords(workspace, uid, record_ids));
+    for (auto& rec : records) metadata.emplace(rec.id, std::move(rec.metadata_json));
+  }
+  std::unordered_map<std::string, domain::ScopedMemory> scoped;
+  if (any_scoped) {
+    ENGRAM_ASSIGN_OR_RETURN(auto scopes, ScopesOf(workspace, actor_id));
+    ENGRAM_ASSIGN_OR_RETURN(auto listed, ctx_.store->ListScopedMemories(workspace, scopes));
+    for (auto& m : listed) scoped.emplace(m.id, std::move(m));
+  }
+  for (auto& r : results) {
+    if (auto it = scoped.find(r.id); it != scoped.end()) {
+      r.scope = std::string(domain::ScopeKindName(it->second.scope));
+      r.scope_id = it->second.scope_id;
+      r.source_metadata_json = it->second.source_metadata_json.empty() ? "[]" : it->second.source_metadata_json;
+      continue;
+    }
+    std::string entries;
+    size_t n = 0;
+    for (const auto& id : r.source_ids) {
+      if (n == kMaxEntries) break;
+      auto it = metadata.find(id);
+      if (it == metadata.end()) continue;
+      std::string entry = memory::SourceMetadataEntry(id, it->second);
+      if (entry.empty()) continue;
+      entries += (n++ == 0 ? "" : ",") + entry;
+    }
+    r.source_metadata_json = "[" + entries + "]";
+  }
+  return Status::Ok();
 }
 
 }  // namespace engram::service

@@ -38,6 +38,12 @@ struct ChunkResult {
   std::string speaker;
   TimeMs created_at = 0;                // the record's timestamp
   std::vector<std::string> source_ids;  // client record ids
+  // Seed 004: where the result lives ("actor": the user's own data; "role", "team", "org": a memory
+  // promoted there, with scope_id naming the group), and the metadata of up to 5 records it came
+  // from as a JSON array of {event_id, metadata} | {event_id, raw} (memory/promotion.h).
+  std::string scope = "actor";
+  std::string scope_id;
+  std::string source_metadata_json = "[]";
   // Stage 3 results only (seed 001): the question answered and its answer.
   int question_index = -1;
   std::string question;
@@ -82,6 +88,13 @@ class ChunksService {
   Result<ChunksResponse> Search(const ChunksRequest& request);
 
  private:
+  // The actor's scopes: its roles and teams, and the org.
+  Result<std::vector<std::pair<domain::ScopeKind, std::string>>> ScopesOf(const std::string& workspace,
+                                                                         const std::string& actor_id);
+  // Fills scope, scope_id and source_metadata_json of the results.
+  Status Describe(const std::string& workspace, int64_t uid, const std::string& actor_id,
+                  std::vector<ChunkResult>& results);
+
   ServiceContext ctx_;
   index::IndexCache* cache_;
   embed::Embedder* embedder_;

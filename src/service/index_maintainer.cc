@@ -15,6 +15,8 @@ void IndexMaintainer::OnUserDeleted(const std::string& workspace, int64_t uid) {
   if (embeddings_ != nullptr) embeddings_->DropUser(workspace, uid);
   if (extraction_ != nullptr) extraction_->DropUser(workspace, uid);
   cache_->Drop(workspace, uid);
+  // Promoted memories the user supported left the store with it; other members' indexes may hold them.
+  if (promotion_ != nullptr && promotion_->ActorDeleted(workspace)) cache_->DropWorkspace(workspace);
 }
 
 }  // namespace engram::service

@@ -1,22 +1,26 @@
 // IndexMaintainer: keeps derived state in step with the store. Subscribed to ingest and user deletion
 // (UserDataObserver): a committed write updates the user's resident index at once (read-your-writes
 // for keyword search), queues the new chunks for embedding and the user for memory extraction; a
-// deletion drops the user's index and queued work.
+// deletion drops the user's index and queued work, and has the promoted memories of the user's
+// workspace recomputed without it.
 // Thread-safe.
 #pragma once
 
 #include "index/index_cache.h"
 #include "jobs/embedding_worker.h"
 #include "jobs/extraction_worker.h"
+#include "jobs/promotion_worker.h"
 #include "service/context.h"
 
 namespace engram::service {
 
 class IndexMaintainer final : public UserDataObserver {
  public:
-  // `embeddings` may be null (no embedder configured), `extraction` too (tests). Not owned.
-  IndexMaintainer(index::IndexCache* cache, jobs::EmbeddingWorker* embeddings, jobs::ExtractionWorker* extraction)
-      : cache_(cache), embeddings_(embeddings), extraction_(extraction) {}
+  // `embeddings` may be null (no embedder configured), `extraction` and `promotion` too (tests).
+  // Not owned.
+  IndexMaintainer(index::IndexCache* cache, jobs::EmbeddingWorker* embeddings, jobs::ExtractionWorker* extraction,
+                  jobs::PromotionWorker* promotion = nullptr)
+      : cache_(cache), embeddings_(embeddings), extraction_(extraction), promotion_(promotion) {}
 
   void OnRecordsWritten(const std::string& workspace, int64_t uid, int64_t user_version,
                         const std::vector<domain::Record>& written) override;
@@ -26,6 +30,7 @@ class IndexMaintainer final : public UserDataObserver {
   index::IndexCache* cache_;
   jobs::EmbeddingWorker* embeddings_;
   jobs::ExtractionWorker* extraction_;
+  jobs::PromotionWorker* promotion_;
 };
 
 }  // namespace engram::service

@@ -52,7 +52,9 @@ Result<ParsedChunks> ParseChunks(std::string_view body, const std::string& works
   ParsedChunks out;
   auto& r = out.request;
   r.workspace = workspace;
-  ENGRAM_ASSIGN_OR_RETURN(r.user_id, RequiredString(j, "user_id", ""));
+  // Seed-004 clients name the user as an actor.
+  const bool by_actor = !j.contains("user_id") && j.contains("actor_id");
+  ENGRAM_ASSIGN_OR_RETURN(r.user_id, RequiredString(j, by_actor ? "actor_id" : "user_id", ""));
   const bool conversation = j.contains("conversation") || (!j.contains("history") && j.contains("top_k"));
   out.dialect = conversation ? ChunksDialect::kConversation : ChunksDialect::kHistory;
   const std::string field = conversation ? "conversation" : "history";
@@ -98,16 +100,28 @@ Result<ParsedChunks> ParseChunks(std::string_view body, const std::string& works
   return out;
 }
 
+namespace {
+// Seed 004: each result says its scope and carries the metadata of the records it came from.
+void AddScope(Json& item, const service::ChunkResult& c) {
+  item["scope"] = c.scope;
+  if (!c.scope_id.empty()) item["scope_id"] = c.scope_id;
+  Json entries = Json::parse(c.source_metadata_json, nullptr, false);
+  item["metadata"] = {{"source_metadata", entries.is_array() ? std::move(entries) : Json::array()}};
+}
+}  // namespace
+
 std::string ChunksResponseJson(const service::ChunksResponse& response, ChunksDialect dialect) {
   Json j;
   if (dialect == ChunksDialect::kConversation) {
     Json results = Json::array();
     for (const auto& c : response.chunks) {
-      results.push_back({{"chunk_id", c.id},
-                         {"excerpt", c.text},
-                         {"score", Round4(c.score)},
-                         {"source", c.source},
-                         {"source_ids", c.source_ids}});
+      Json item = {{"chunk_id", c.id},
+                   {"excerpt", c.text},
+                   {"score", Round4(c.score)},
+                   {"source", c.source},
+                   {"source_ids", c.source_ids}};
+      AddScope(item, c);
+      results.push_back(std::move(item));
     }
     j["results"] = results;
     return Dump(j);
@@ -126,6 +140,7 @@ std::string ChunksResponseJson(const service::ChunksResponse& response, ChunksDi
       item["question"] = c.question;
       item["answer"] = c.answer;
     }
+    AddScope(item, c);
     chunks.push_back(std::move(item));
   }
   j["chunks"] = chunks;

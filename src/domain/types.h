@@ -83,6 +83,8 @@ struct Chunk {
   // Client record ids this chunk came from; empty means {record_id}. Derived items (memories, Stage 3
   // answers) list every record they were built from.
   std::vector<std::string> source_ids;
+  // The record's metadata as stored ("" = none), so search results carry it without a join.
+  std::string metadata_json;
 };
 
 // An embedding of one chunk's text, tagged by the embedder that made it (vectors of different

@@ -78,6 +78,7 @@ Status UserIndex::AddAnalyzed(const domain::Chunk& chunk, std::span<const std::s
   m.source = labels_.Intern(chunk.source);
   m.speaker = labels_.Intern(chunk.speaker);
   m.session = labels_.Intern(session_id.empty() ? std::string_view(chunk.session_id) : session_id);
+  m.metadata = labels_.Intern(chunk.metadata_json);
   m.timestamp = chunk.timestamp;
   m.kind = chunk.kind;
   m.sources_begin = static_cast<uint32_t>(sources_.size());
@@ -174,6 +175,7 @@ void UserIndex::Compact() {
     m.source = labels.Intern(labels_.Get(old.source));
     m.speaker = labels.Intern(labels_.Get(old.speaker));
     m.session = labels.Intern(labels_.Get(old.session));
+    m.metadata = labels.Intern(labels_.Get(old.metadata));
     meta.push_back(m);
   }
   chunk_ids_ = std::move(chunk_ids);

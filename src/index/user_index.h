@@ -126,6 +126,8 @@ class UserIndex {
   std::string_view Source(uint32_t o) const { return labels_.Get(meta_[o].source); }
   std::string_view Speaker(uint32_t o) const { return labels_.Get(meta_[o].speaker); }
   std::string_view SessionId(uint32_t o) const { return labels_.Get(meta_[o].session); }
+  // The record's metadata as stored ("" = none).
+  std::string_view Metadata(uint32_t o) const { return labels_.Get(meta_[o].metadata); }
   // Interned ids of the session and speaker labels: equal ids mean equal strings. Below label_count().
   uint32_t SessionKey(uint32_t o) const { return meta_[o].session; }
   uint32_t SpeakerKey(uint32_t o) const { return meta_[o].speaker; }
@@ -154,7 +156,7 @@ class UserIndex {
     uint32_t record_id;   // in record_ids_
     uint32_t text_begin;  // in text_
     uint32_t text_len;
-    uint32_t type, source, speaker, session;  // in labels_
+    uint32_t type, source, speaker, session, metadata;  // in labels_
     TimeMs timestamp;
     domain::RecordKind kind;
     uint32_t sources_begin;  // in sources_; empty: the record id alone

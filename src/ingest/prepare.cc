@@ -44,6 +44,7 @@ std::vector<domain::Chunk> MakeChunks(const domain::Record& record, const Prepar
     c.speaker = record.speaker;
     c.session_id = record.session_id;
     c.timestamp = record.timestamp;
+    c.metadata_json = record.metadata_json;
     chunks.push_back(std::move(c));
   }
   return chunks;

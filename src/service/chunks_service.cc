@@ -127,6 +127,13 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
       r.speaker = std::string(idx.Speaker(hit.ordinal));
       r.created_at = idx.Timestamp(hit.ordinal);
       for (auto id : idx.SourceIds(hit.ordinal)) r.source_ids.emplace_back(id);
+      const auto kind = idx.Kind(hit.ordinal);
+      if (kind != domain::RecordKind::kMemory && kind != domain::RecordKind::kStage3) {
+        // A record chunk carries its record's metadata; derived items are described below.
+        const std::string entry = memory::SourceMetadataEntry(std::string(idx.RecordId(hit.ordinal)),
+                                                              std::string(idx.Metadata(hit.ordinal)));
+        r.source_metadata_json = "[" + entry + "]";
+      }
       if (idx.Kind(hit.ordinal) == domain::RecordKind::kMemory) ++response.debug.memory_count;
       if (idx.Kind(hit.ordinal) == domain::RecordKind::kStage3) ++response.debug.stage3_count;
       response.chunks.push_back(std::move(r));
@@ -165,7 +172,9 @@ Status ChunksService::Describe(const std::string& workspace, int64_t uid, const 
   constexpr size_t kMaxEntries = 5;  // seed 004: up to 5 source_metadata entries per result
   bool any_scoped = false;
   std::vector<std::string> record_ids;
+  auto derived = [](const ChunkResult& r) { return r.source == "memory" || r.source == "stage3"; };
   for (const auto& r : results) {
+    if (!derived(r)) continue;  // described from the index already
     if (r.id.rfind("smem_", 0) == 0) {
       any_scoped = true;
       continue;
@@ -186,6 +195,7 @@ Status ChunksService::Describe(const std::string& workspace, int64_t uid, const 
     for (auto& m : listed) scoped.emplace(m.id, std::move(m));
   }
   for (auto& r : results) {
+    if (!derived(r)) continue;
     if (auto it = scoped.find(r.id); it != scoped.end()) {
       r.scope = std::string(domain::ScopeKindName(it->second.scope));
       r.scope_id = it->second.scope_id;

@@ -189,7 +189,8 @@ class Store {
   // broadest scope first, then oldest first.
   virtual Result<std::vector<domain::ScopedMemory>> ListScopedMemories(
       const std::string& workspace, const std::vector<std::pair<domain::ScopeKind, std::string>>& scopes) = 0;
-  // Records by client id, without chunks, in request order; unknown ids are left out.
+  // Records by client id, without content or chunks (their heads: kind, type, metadata, scopes, times),
+  // in request order; unknown ids are left out.
   virtual Result<std::vector<domain::Record>> GetRecords(const std::string& workspace, int64_t uid,
                                                          const std::vector<std::string>& ids) = 0;
 

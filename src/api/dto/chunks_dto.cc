@@ -105,7 +105,7 @@ namespace {
 void AddScope(Json& item, const service::ChunkResult& c) {
   item["scope"] = c.scope;
   if (!c.scope_id.empty()) item["scope_id"] = c.scope_id;
-  Json entries = Json::parse(c.source_metadata_json, nullptr, false);
+  Json entries = c.source_metadata_json == "[]" ? Json::array() : Json::parse(c.source_metadata_json, nullptr, false);
   item["metadata"] = {{"source_metadata", entries.is_array() ? std::move(entries) : Json::array()}};
 }
 }  // namespace

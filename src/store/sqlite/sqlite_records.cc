@@ -112,7 +112,8 @@ Record ReadRecord(const Query& q) {
 }
 
 constexpr std::string_view kSelectChunk =
-    "SELECT c.chunk_id, r.record_id, c.n, c.text, c.kind, c.type, c.source, c.speaker, c.ts, r.session_id "
+    "SELECT c.chunk_id, r.record_id, c.n, c.text, c.kind, c.type, c.source, c.speaker, c.ts, r.session_id, "
+    "r.metadata "
     "FROM chunks c JOIN records r ON r.rid = c.record_rid ";
 
 Chunk ReadChunk(const Query& q) {
@@ -127,6 +128,7 @@ Chunk ReadChunk(const Query& q) {
   ch.speaker = q.Text(7);
   ch.timestamp = q.Int(8);
   ch.session_id = q.Text(9);
+  ch.metadata_json = q.Text(10);
   return ch;
 }
 
@@ -238,9 +240,12 @@ Result<std::vector<Record>> SqliteStore::GetRecords(const std::string& workspace
     ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
     if (!mine || ids.empty()) return Status::Ok();
     // One statement whatever the number of ids: they arrive as a JSON array.
-    ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare(std::string(kSelectRecord) +
-                                                   "WHERE uid = ?1 AND record_id IN (SELECT value FROM json_each(?2))",
-                                               uid, ToJsonArray(ids)));
+    // The columns of kSelectRecord with the content left empty (callers want a record's head only).
+    ENGRAM_ASSIGN_OR_RETURN(
+        Query q, c.Prepare("SELECT rid, record_id, kind, type, source, title, speaker, session_id, ts, metadata, '', "
+                           "content_hash, created_at, updated_at, role_id, team_id FROM records "
+                           "WHERE uid = ?1 AND record_id IN (SELECT value FROM json_each(?2))",
+                           uid, ToJsonArray(ids)));
     return q.CollectRows(found, ReadRecord);
   });
   if (!st.ok()) return st;

@@ -181,7 +181,9 @@ class Store {
   // Workspaces with any group or promoted memory (the start-up promotion sweep).
   virtual Result<std::vector<std::string>> ListOrgWorkspaces() = 0;
   // Makes `memories` the promoted memories of one scope (each must carry that scope). created_at of an
-  // id already stored is kept. True when the set of (id, text) changed, i.e. what search sees.
+  // id already stored is kept. A memory whose actor_ids name an actor that is no longer a user of the
+  // workspace is not written (a recompute that read before a deletion committed cannot bring the
+  // deleted actor's data back). True when the set of (id, text) changed, i.e. what search sees.
   virtual Result<bool> ReplaceScopedMemories(const std::string& workspace, domain::ScopeKind kind,
                                              const std::string& id,
                                              const std::vector<domain::ScopedMemory>& memories) = 0;

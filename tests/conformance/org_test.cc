@@ -92,6 +92,7 @@ TYPED_TEST(OrgTest, DefinedGroupsAndMembershipsFromAdminAndRecords) {
 
 TYPED_TEST(OrgTest, ScopedMemoriesReplaceListAndForget) {
   auto& s = this->store();
+  for (const char* actor : {"alice", "bob", "carol", "dave", "erin"}) this->Register("ws", actor);
   auto a = Scoped(ScopeKind::kTeam, "t1", "smem_a", "Prefers dark mode", {"alice", "bob"});
   auto b = Scoped(ScopeKind::kTeam, "t1", "smem_b", "Uses Vim", {"carol"});
   auto o = Scoped(ScopeKind::kOrg, "org", "smem_o", "Ships on Fridays", {"dave"});
@@ -102,6 +103,9 @@ TYPED_TEST(OrgTest, ScopedMemoriesReplaceListAndForget) {
   // The same set again changes nothing search sees, even with new supporters.
   a.actor_ids = {"alice", "bob", "erin"};
   EXPECT_FALSE(*s.ReplaceScopedMemories("ws", ScopeKind::kTeam, "t1", {a, b}));
+  // A memory naming an actor that is not (or no longer) a user is not written.
+  auto ghost = Scoped(ScopeKind::kTeam, "t1", "smem_g", "Haunts the office", {"alice", "ghost"});
+  EXPECT_FALSE(*s.ReplaceScopedMemories("ws", ScopeKind::kTeam, "t1", {a, b, ghost}));
   // A memory of another scope is refused.
   EXPECT_FALSE(s.ReplaceScopedMemories("ws", ScopeKind::kTeam, "t2", {a}).ok());
 
@@ -118,7 +122,6 @@ TYPED_TEST(OrgTest, ScopedMemoriesReplaceListAndForget) {
   EXPECT_TRUE(s.ListScopedMemories("other", {})->empty());
 
   // Deleting an actor takes every promoted memory it supported, in the same transaction.
-  this->Register("ws", "carol");
   ASSERT_TRUE(*s.DeleteUser("ws", "carol"));
   auto after = s.ListScopedMemories("ws", {});
   ASSERT_EQ(after->size(), 2u);

@@ -81,8 +81,11 @@ TEST_F(OrgTest, MemoriesFlowUpAndSearchCoversEveryScope) {
   const std::string bob_event = ingested.json["event_ids"][1];
 
   // Both preferences reach the team (consensus, prompt); the shared one also the role, hence the org.
+  // (Extraction runs per actor: alice's statement alone already matches the prompt; wait for bob's.)
   Json team = WaitFor(api, "/admin/teams/team_platform", [](const Json& j) {
-    return j["memories"].size() == 2 && FindText(j["memories"], "text", "staging") != nullptr;
+    const Json* d = FindText(j["memories"], "text", "dark mode");
+    return j["memories"].size() == 2 && FindText(j["memories"], "text", "staging") != nullptr && d != nullptr &&
+           (*d)["actor_ids"].size() == 2;
   });
   const Json* dark = FindText(team["memories"], "text", "dark mode");
   ASSERT_NE(dark, nullptr) << team.dump(2);
@@ -138,13 +141,21 @@ TEST_F(OrgTest, MemoriesFlowUpAndSearchCoversEveryScope) {
   // Deleting bob: the consensus is gone; the team keeps the fact through its prompt, the org loses it,
   // and bob's event metadata leaves every result.
   ASSERT_EQ(api.Delete("/users/bob").status, 200);
+  // At once: what bob supported left the store with him, and carol's index with it.
+  r = Search(api, "carol", "Does the team prefer dark mode in the editor?");
+  EXPECT_EQ(r.dump().find(bob_event), std::string::npos) << r.dump(2);
   WaitFor(api, "/admin/org", [](const Json& j) { return j["memories"].empty(); });
   team = WaitFor(api, "/admin/teams/team_platform", [](const Json& j) {
     const Json* d = FindText(j["memories"], "text", "dark mode");
     return d != nullptr && (*d)["reason"] == "prompt";
   });
-  r = Search(api, "carol", "Does the team prefer dark mode in the editor?");
-  shared = FindText(r, "excerpt", "dark mode");
+  // The recompute drops carol's index right after it commits; poll past that instant.
+  for (int i = 0; i < 100; ++i) {
+    r = Search(api, "carol", "Does the team prefer dark mode in the editor?");
+    shared = FindText(r, "excerpt", "dark mode");
+    if (shared != nullptr && (*shared)["scope"] == "team") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   ASSERT_NE(shared, nullptr) << r.dump(2);
   EXPECT_EQ((*shared)["scope"], "team");
   EXPECT_EQ((*shared)["metadata"]["source_metadata"].size(), 1u) << r.dump(2);

@@ -248,15 +248,28 @@ Result<bool> SqliteStore::ReplaceScopedMemories(const std::string& workspace, Sc
           q.CollectRows(rows, [](const Query& row) { return std::make_pair(row.Text(0), row.Text(1)); }));
       before.insert(rows.begin(), rows.end());
     }
+    // A memory naming an actor that no longer exists is not written: a recompute that read before a
+    // deletion committed cannot bring the deleted actor's data back.
+    std::vector<const ScopedMemory*> kept;
+    for (const auto& m : memories) {
+      bool all_exist = true;
+      for (const auto& actor : m.actor_ids) {
+        ENGRAM_ASSIGN_OR_RETURN(std::optional<int64_t> found,
+                                c.QueryInt("SELECT 1 FROM users WHERE workspace = ?1 AND user_id = ?2", workspace, actor));
+        all_exist = all_exist && found.has_value();
+      }
+      if (all_exist) kept.push_back(&m);
+    }
     std::map<std::string, std::string> after;
-    for (const auto& m : memories) after.emplace(m.id, m.text);
+    for (const auto* m : kept) after.emplace(m->id, m->text);
     changed = before != after;
     for (const auto& [old_id, text] : before) {
       if (after.count(old_id) > 0) continue;
       ENGRAM_RETURN_IF_ERROR(
           c.Exec("DELETE FROM scoped_memories WHERE workspace = ?1 AND memory_id = ?2", workspace, old_id));
     }
-    for (const auto& m : memories) {
+    for (const ScopedMemory* kept_memory : kept) {
+      const ScopedMemory& m = *kept_memory;
       ENGRAM_RETURN_IF_ERROR(c.Exec(
           "INSERT INTO scoped_memories (workspace, kind, group_id, memory_id, text, category, confidence, reason, "
           "actor_ids, source_ids, groups, source_metadata, valid_from, created_at, updated_at) "

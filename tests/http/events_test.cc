@@ -87,6 +87,9 @@ TEST_F(EventsTest, ValidationFailuresAre422NamingIndexAndField) {
       {"metadata", std::string(4097, 'm'), "events[1].metadata: must be at most 4096 characters"},
       {"metadata", Json{{"plan", "pro"}}, "events[1].metadata: must be a string"},
       {"ts", "not a time", "events[1].ts: must be an ISO 8601 timestamp"},
+      // The Node SDK's camelCase pasted into a body (seed 004).
+      {"actorId", "ev-invalid", "events[1].actorId: the JSON wire format is snake_case (actor_id)"},
+      {"teamId", "team_platform", "events[1].teamId: the JSON wire format is snake_case (team_id)"},
   };
   for (const auto& c : cases) {
     Json bad = Event("ev-invalid", "fine");
@@ -94,6 +97,9 @@ TEST_F(EventsTest, ValidationFailuresAre422NamingIndexAndField) {
     auto r = api.Post("/ingest", Json::array({Event("ev-invalid", "first is fine"), bad}));
     ExpectError(r, 422, "VALIDATION_ERROR", c.message);
   }
+  // Also in the object form, where camelCase items are still recognised as this dialect.
+  Json camel = {{"actorId", "ev-invalid"}, {"sessionId", "s"}, {"kind", "user_message"}, {"content", "hi"}};
+  ExpectError(api.Post("/ingest", {{"events", {camel}}}), 422, "VALIDATION_ERROR", "events[0].actorId");
   // Characters, not bytes: 7,999 two-byte characters are accepted.
   std::string accents;
   for (int i = 0; i < 7999; ++i) accents += "\xC3\xA9";

@@ -58,8 +58,18 @@ Result<std::string> ScopeField(const Json& item, std::string_view field, const s
   return std::string(TrimAscii(*v));
 }
 
+constexpr std::pair<std::string_view, std::string_view> kCamelCaseFields[] = {
+    {"actorId", "actor_id"}, {"sessionId", "session_id"}, {"roleId", "role_id"}, {"teamId", "team_id"}};
+
 Result<EventSpec> ParseEvent(const Json& item, const std::string& path, const EventsLimits& limits) {
   if (!item.is_object()) return Status::Unprocessable(path + ": must be an object");
+  // Seed 004: the wire format is snake_case; an SDK's camelCase pasted into a body is a 422.
+  for (const auto& [camel, snake] : kCamelCaseFields) {
+    if (item.contains(camel)) {
+      return Status::Unprocessable(path + "." + std::string(camel) + ": the JSON wire format is snake_case (" +
+                                   std::string(snake) + ")");
+    }
+  }
   EventSpec e;
   ENGRAM_ASSIGN_OR_RETURN(e.actor_id, IdField(item, "actor_id", path, limits));
   ENGRAM_ASSIGN_OR_RETURN(e.session_id, IdField(item, "session_id", path, limits));
@@ -124,8 +134,9 @@ bool IsEventsBody(const Json& body) {
   if (body.is_array()) return true;
   const Json* events = EventsArray(body);
   if (!events) return false;
-  return std::any_of(events->begin(), events->end(),
-                     [](const Json& item) { return item.is_object() && item.contains("actor_id"); });
+  return std::any_of(events->begin(), events->end(), [](const Json& item) {
+    return item.is_object() && (item.contains("actor_id") || item.contains("actorId"));
+  });
 }
 
 Result<service::EventIngestCommand> ParseEvents(const Json& body, const std::string& workspace,

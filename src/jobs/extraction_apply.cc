@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 
 #include "index/derived_chunks.h"
 #include "memory/consolidation.h"
@@ -9,8 +10,20 @@
 
 namespace engram::jobs {
 
-memory::ExtractionContext ContextFor(std::span<const domain::Record> records) {
+memory::ExtractionContext ContextFor(store::Store& store, const std::string& workspace,
+                                     std::span<const domain::Record> records) {
   memory::ExtractionContext ctx;
+  std::set<std::pair<domain::ScopeKind, std::string>> groups;
+  for (const auto& r : records) {
+    if (!r.role_id.empty()) groups.emplace(domain::ScopeKind::kRole, r.role_id);
+    if (!r.team_id.empty()) groups.emplace(domain::ScopeKind::kTeam, r.team_id);
+  }
+  for (const auto& [kind, id] : groups) {
+    auto group = store.GetGroup(workspace, kind, id);
+    if (group.ok() && group->has_value() && !(*group)->promotion_prompt.empty()) {
+      ctx.focus.push_back((*group)->promotion_prompt);
+    }
+  }
   for (const auto& r : records) {
     if (r.speaker.empty() || r.speaker == "user" || r.speaker == "assistant" || r.speaker == "system" ||
         r.speaker == "tool") {

@@ -37,8 +37,11 @@ struct AppliedExtraction {
   size_t memories_after = 0;
 };
 
-// The context an extractor gets for these records: names of speakers other than the chat roles.
-memory::ExtractionContext ContextFor(std::span<const domain::Record> records);
+// The context an extractor gets for these records: names of speakers other than the chat roles, and
+// the promotion prompts of the roles and teams the records name (read from the store; a failed read
+// leaves the focus out, it only guides a model).
+memory::ExtractionContext ContextFor(store::Store& store, const std::string& workspace,
+                                     std::span<const domain::Record> records);
 
 // `cache` may be null. Marks every record of `records` extracted, even when nothing was extracted.
 Result<AppliedExtraction> ApplyExtraction(store::Store& store, index::IndexCache* cache,

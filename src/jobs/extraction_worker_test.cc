@@ -168,7 +168,7 @@ TEST_F(ExtractionWorkerTest, ApplyExtractionMarksRecordsAndReportsWrites) {
   ASSERT_TRUE(records.ok());
   ASSERT_EQ(records->size(), 1u);
   memory::DeterministicExtractor extractor;
-  auto extraction = extractor.Extract(*records, ContextFor(*records));
+  auto extraction = extractor.Extract(*records, ContextFor(*store_, "ws", *records));
   ASSERT_TRUE(extraction.ok());
   auto applied = ApplyExtraction(*store_, nullptr, "ws", u.uid, *records, *extraction, clock_.NowMs());
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();
@@ -177,6 +177,25 @@ TEST_F(ExtractionWorkerTest, ApplyExtractionMarksRecordsAndReportsWrites) {
   EXPECT_GT(applied->memories_after, 0u);
   EXPECT_TRUE(store_->ListUnextractedRecords("ws", u.uid, 10)->empty());
   EXPECT_EQ(store_->RecordStatusCounts("ws", u.uid, 10)->processed, 1);
+}
+
+TEST_F(ExtractionWorkerTest, ContextCarriesThePromptsOfTheRecordsRolesAndTeams) {
+  const domain::User u = Register("dana");
+  ASSERT_TRUE(store_->PutGroup("ws", {.kind = domain::ScopeKind::kTeam, .id = "platform",
+                                      .promotion_prompt = "Tooling and editor preferences"}).ok());
+  ASSERT_TRUE(store_->PutGroup("ws", {.kind = domain::ScopeKind::kRole, .id = "frontend"}).ok());  // no prompt
+  domain::Record scoped;
+  scoped.id = "d1";
+  scoped.content = "I use Vim.";
+  scoped.team_id = "platform";
+  scoped.role_id = "frontend";
+  domain::Record plain;
+  plain.id = "d2";
+  plain.content = "I like tea.";
+  std::vector<domain::Record> both = {scoped, plain};
+  EXPECT_EQ(ContextFor(*store_, "ws", both).focus, std::vector<std::string>{"Tooling and editor preferences"});
+  EXPECT_TRUE(ContextFor(*store_, "ws", std::span(&plain, 1)).focus.empty());
+  EXPECT_TRUE(ContextFor(*store_, "other", both).focus.empty());
 }
 
 }  // namespace

@@ -25,6 +25,9 @@ namespace engram::memory {
 struct ExtractionContext {
   std::string user_name;                  // from the user's traits; may be empty
   std::vector<std::string> participants;  // speaker names seen in a two-person chat
+  // The promotion prompts of the roles and teams the records name (seed 004): topics that matter at
+  // those levels, which a model-based extractor should not miss. The deterministic extractor ignores it.
+  std::vector<std::string> focus;
 };
 
 struct ExtractedMemory {

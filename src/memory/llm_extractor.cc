@@ -84,6 +84,7 @@ Rules:
 - source_ids: the ids of the records the fact comes from, only ids listed in the input.
 - Only what the user or a named person says about themselves. Ignore what assistants, bots and systems say, questions, hypotheticals and small talk.
 - traits: profile attributes of the user only, name one of: name, timezone, locale, location, employer, role.
+- focus, when given, describes what the user's role and team care about: do not miss facts on those topics (the rules above still apply).
 - Nothing worth remembering: {"memories":[],"traits":[]}.)";
 
 // Same roles as DeterministicExtractor: their turns restate, they are not evidence about anyone.
@@ -140,6 +141,7 @@ std::string UserMessage(std::span<const Record> records, const ExtractionContext
   json in = json::object();
   if (!ctx.user_name.empty()) in["user_name"] = ctx.user_name;
   if (!ctx.participants.empty()) in["participants"] = ctx.participants;
+  if (!ctx.focus.empty()) in["focus"] = ctx.focus;
   json list = json::array();
   for (const Record& r : records) {
     json item = {{"id", r.id}, {"kind", std::string(domain::RecordKindName(r.kind))}};

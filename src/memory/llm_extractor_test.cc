@@ -121,7 +121,7 @@ TEST(LlmExtractorTest, ValidReplyBecomesMemoriesWithSources) {
   LlmExtractor extractor(client.get(), &fallback, {.metrics = &metrics});
   const std::vector<Record> records = SampleRecords();
 
-  auto r = extractor.Extract(records, {.user_name = "Sam Lee"});
+  auto r = extractor.Extract(records, {.user_name = "Sam Lee", .focus = {"Tooling and editor preferences"}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->memories.size(), 2u);
   const ExtractedMemory& sushi = r->memories[0];
@@ -148,13 +148,15 @@ TEST(LlmExtractorTest, ValidReplyBecomesMemoriesWithSources) {
   EXPECT_EQ(body["messages"][0]["role"], "system");
   const json input = json::parse(body["messages"][1]["content"].get<std::string>());
   EXPECT_EQ(input["user_name"], "Sam Lee");
+  EXPECT_EQ(input["focus"], json::array({"Tooling and editor preferences"}));
+  EXPECT_NE(body["messages"][0]["content"].get<std::string>().find("focus"), std::string::npos);
   ASSERT_EQ(input["records"].size(), 3u);
   EXPECT_EQ(input["records"][1]["id"], "r2");
   EXPECT_EQ(input["records"][1]["speaker"], "assistant");
   EXPECT_EQ(input["records"][2]["content"], "My dog Max loves the beach.");
 
   // Same replies, same bytes.
-  auto again = extractor.Extract(records, {.user_name = "Sam Lee"});
+  auto again = extractor.Extract(records, {.user_name = "Sam Lee", .focus = {"Tooling and editor preferences"}});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(Dump(*again), Dump(*r));
   EXPECT_EQ(metrics.GetCounter("engram_llm_extract_calls_total", "", {{"outcome", "ok"}})->Value(), 2);

@@ -2,44 +2,38 @@
 
 namespace engram::index {
 
-domain::Chunk MemoryChunk(const domain::Memory& m, TimeMs fallback_time) {
+namespace {
+// A derived item is its own record: chunk id = record id = the item's id.
+domain::Chunk Derived(const std::string& id, const std::string& text, domain::RecordKind kind, std::string type,
+                      std::string source, TimeMs timestamp, const std::vector<std::string>& source_ids) {
   domain::Chunk c;
-  c.id = m.id;
-  c.record_id = m.id;
-  c.text = m.text;
-  c.kind = domain::RecordKind::kMemory;
-  c.type = m.category;
-  c.source = "memory";
+  c.id = id;
+  c.record_id = id;
+  c.text = text;
+  c.kind = kind;
+  c.type = std::move(type);
+  c.source = std::move(source);
+  c.timestamp = timestamp;
+  c.source_ids = source_ids;
+  return c;
+}
+}  // namespace
+
+domain::Chunk MemoryChunk(const domain::Memory& m, TimeMs fallback_time) {
+  domain::Chunk c = Derived(m.id, m.text, domain::RecordKind::kMemory, m.category, "memory",
+                            m.valid_from ? m.valid_from : (m.created_at ? m.created_at : fallback_time), m.source_ids);
   c.speaker = m.subject;
-  c.timestamp = m.valid_from ? m.valid_from : (m.created_at ? m.created_at : fallback_time);
-  c.source_ids = m.source_ids;
   return c;
 }
 
 domain::Chunk Stage3Chunk(const domain::Stage3Item& item) {
-  domain::Chunk c;
-  c.id = item.id;
-  c.record_id = item.id;
-  c.text = "Q: " + item.question + "\nA: " + item.answer;
-  c.kind = domain::RecordKind::kStage3;
-  c.type = "stage3";
-  c.source = "stage3";
-  c.timestamp = item.updated_at;
-  c.source_ids = item.source_ids;
-  return c;
+  return Derived(item.id, "Q: " + item.question + "\nA: " + item.answer, domain::RecordKind::kStage3, "stage3",
+                 "stage3", item.updated_at, item.source_ids);
 }
 
 domain::Chunk ScopedMemoryChunk(const domain::ScopedMemory& m) {
-  domain::Chunk c;
-  c.id = m.id;
-  c.record_id = m.id;
-  c.text = m.text;
-  c.kind = domain::RecordKind::kMemory;
-  c.type = m.category;
-  c.source = "memory";
-  c.timestamp = m.valid_from ? m.valid_from : m.created_at;
-  c.source_ids = m.source_ids;
-  return c;
+  return Derived(m.id, m.text, domain::RecordKind::kMemory, m.category, "memory",
+                 m.valid_from ? m.valid_from : m.created_at, m.source_ids);
 }
 
 }  // namespace engram::index

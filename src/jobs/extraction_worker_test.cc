@@ -38,10 +38,7 @@ class MarkerFailingExtractor final : public memory::Extractor {
 class ExtractionWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::SqliteOptions so;
-    so.path = dir_.File("engram.db");
-    so.clock = &clock_;
-    auto opened = store::OpenSqliteStore(so);
+    auto opened = store::sqlite::OpenTestStore(dir_, &clock_);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();
   }

@@ -15,10 +15,7 @@ using domain::ScopeKind;
 class PromotionWorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::SqliteOptions so;
-    so.path = dir_.File("engram.db");
-    so.clock = &clock_;
-    auto opened = store::OpenSqliteStore(so);
+    auto opened = store::sqlite::OpenTestStore(dir_, &clock_);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();
   }

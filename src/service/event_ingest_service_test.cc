@@ -13,10 +13,7 @@ namespace {
 class EventIngestServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::SqliteOptions o;
-    o.path = dir_.File("engram.db");
-    o.clock = &clock_;
-    auto s = store::OpenSqliteStore(o);
+    auto s = store::sqlite::OpenTestStore(dir_, &clock_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     ctx_ = ServiceContext{store_.get(), &clock_, nullptr};

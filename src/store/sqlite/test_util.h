@@ -1,10 +1,13 @@
-// Test helper for the SQLite backend's unit tests: a temporary directory removed on destruction.
+// Test helpers for the SQLite backend: a temporary directory removed on destruction, and a store
+// opened in one (for the unit tests of the layers above the store).
 #pragma once
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <system_error>
+
+#include "store/sqlite/sqlite_store.h"
 
 namespace engram::store::sqlite {
 
@@ -29,5 +32,13 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// A SQLite store in `dir`, on the clock the test drives.
+inline Result<std::unique_ptr<Store>> OpenTestStore(const TempDir& dir, const Clock* clock) {
+  SqliteOptions o;
+  o.path = dir.File("engram.db");
+  o.clock = clock;
+  return OpenSqliteStore(o);
+}
 
 }  // namespace engram::store::sqlite

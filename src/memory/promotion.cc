@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "common/crypto.h"
 #include "memory/consolidation.h"
@@ -36,24 +38,44 @@ void AddUnique(std::vector<T>* into, const T& v) {
 
 // Greedy single-pass grouping: each item joins the cluster whose first item states the same fact
 // (the most similar one), else starts its own. Items arrive oldest first, so a cluster's first item is
-// its oldest statement.
+// its oldest statement. Only clusters sharing a term with the item are compared (two statements with
+// no term in common are never the same fact, except two without terms at all), so a large group costs
+// what its overlapping statements cost, not every pair.
 std::vector<std::vector<size_t>> Cluster(const std::vector<StatementSignature>& sigs, double threshold) {
   std::vector<std::vector<size_t>> clusters;
+  std::unordered_map<std::string_view, std::vector<size_t>> by_term;  // term -> clusters whose first item has it
+  long termless = -1;                                                 // the cluster of items without terms
+  std::vector<size_t> seen_at;  // per cluster: the last item it was compared with
   for (size_t i = 0; i < sigs.size(); ++i) {
     long best = -1;
     double best_score = -1;
-    for (size_t c = 0; c < clusters.size(); ++c) {
-      const double score = SameStatementScore(sigs[clusters[c].front()], sigs[i], threshold);
-      if (score > best_score) {
-        best_score = score;
-        best = static_cast<long>(c);
+    if (sigs[i].tokens.empty()) {
+      best = termless;
+    } else {
+      for (const auto& t : sigs[i].tokens) {
+        auto it = by_term.find(t);
+        if (it == by_term.end()) continue;
+        for (size_t c : it->second) {
+          if (seen_at[c] == i + 1) continue;
+          seen_at[c] = i + 1;
+          const double score = SameStatementScore(sigs[clusters[c].front()], sigs[i], threshold);
+          if (score > best_score || (score == best_score && best >= 0 && static_cast<long>(c) < best)) {
+            if (score < 0) continue;
+            best_score = score;
+            best = static_cast<long>(c);
+          }
+        }
       }
     }
-    if (best >= 0 && best_score >= 0) {
+    if (best >= 0) {
       clusters[static_cast<size_t>(best)].push_back(i);
-    } else {
-      clusters.push_back({i});
+      continue;
     }
+    const size_t c = clusters.size();
+    clusters.push_back({i});
+    seen_at.push_back(0);
+    if (sigs[i].tokens.empty()) termless = static_cast<long>(c);
+    for (const auto& t : sigs[i].tokens) by_term[t].push_back(c);
   }
   return clusters;
 }

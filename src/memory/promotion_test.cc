@@ -190,6 +190,22 @@ TEST(PromotionTest, OrgTakesFactsHeldByTwoGroupsOrMatchingItsPrompt) {
   EXPECT_EQ(out[1].reason, "prompt");
 }
 
+TEST(PromotionTest, ManyMembersAndFactsGroupExactly) {
+  // 20 members each state the same 100 facts (numbered, so no two facts are one), plus a private one.
+  std::vector<PromotionCandidate> cs;
+  for (int a = 0; a < 20; ++a) {
+    for (int f = 0; f < 100; ++f) {
+      cs.push_back(Candidate("actor" + std::to_string(a), "m" + std::to_string(a) + "_" + std::to_string(f),
+                             "Runs deployment checklist number " + std::to_string(f) + " every week", a * 1000 + f));
+    }
+    cs.push_back(Candidate("actor" + std::to_string(a), "own" + std::to_string(a),
+                           "Collects stamps from country " + std::to_string(a), a * 1000 + 999));
+  }
+  auto out = PromoteToGroup(Team("t"), cs, {});
+  ASSERT_EQ(out.size(), 100u);
+  for (const auto& m : out) EXPECT_EQ(m.actor_ids.size(), 20u) << m.text;
+}
+
 TEST(PromotionTest, VisibleToLeavesOutOwnStatementsAndNarrowerRepeats) {
   std::vector<ScopedMemory> scoped = {
       GroupMemory(ScopeKind::kOrg, "org", "o1", "Deploys on Thursdays", 1, {"alice", "carol"}),

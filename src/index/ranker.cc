@@ -232,12 +232,22 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingP
 
 // Calibrates, fuses, thresholds and orders the candidates into the result's hits.
 void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double self_score,
-            std::span<const float> cosines, const RankRequest& req, const RankingParams& p, RankResult& result) {
+            const RankRequest& req, const RankingParams& p, RankResult& result) {
+  // Cosines of the candidates only (exact in float32 storage): the vector scan itself was a pre-scan.
+  thread_local std::vector<uint32_t> ordinals;
+  thread_local std::vector<float> cosines;
+  if (result.used_vectors) {
+    ordinals.clear();
+    for (const auto& c : cands) ordinals.push_back(c.ordinal);
+    cosines.resize(ordinals.size());
+    idx.vectors().ScoreRows(req.query_vector, ordinals, cosines);
+  }
   std::vector<RankedHit> hits;
-  for (const auto& c : cands) {
+  for (size_t i = 0; i < cands.size(); ++i) {
+    const Candidate& c = cands[i];
     const double lexical = CalibrateBm25(c.evidence, self_score, p.fusion.bm25_k);
     std::optional<float> cosine;
-    if (result.used_vectors && idx.HasVector(c.ordinal)) cosine = cosines[c.ordinal];
+    if (result.used_vectors && idx.HasVector(c.ordinal)) cosine = cosines[i];
     const std::optional<double> vec =
         cosine ? std::optional<double>(CalibrateCosine(*cosine, p.fusion.cosine_lo, p.fusion.cosine_hi))
                : std::nullopt;
@@ -355,22 +365,14 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
     return excluded.empty() || !std::binary_search(excluded.begin(), excluded.end(), o);
   };
 
-  // Vector signal: cosines of every chunk (one scan), and the best `pool` of them as candidates.
-  thread_local std::vector<float> cosines;
+  // Vector signal: the `pool` chunks of highest positive cosine are candidates (one scan, see
+  // VectorMatrix::TopK); the cosines of all candidates are computed when they are fused (Finish).
   std::vector<uint32_t> vector_candidates;
   result.used_vectors = idx.AcceptsQueryVector(req.query_vector);
   if (result.used_vectors) {
-    cosines.assign(idx.ordinal_count(), 0.f);
-    result.used_vectors = idx.vectors().Scores(req.query_vector, cosines);
-  }
-  if (result.used_vectors) {
-    // A bounded heap with cheap rejection: most chunks never enter it.
-    TopKCollector best(p.vector_pool);
-    for (uint32_t o = 0; o < idx.ordinal_count(); ++o) {
-      const float c = cosines[o];
-      if (c > 0 && best.WouldKeep(c) && idx.HasVector(o) && allowed(o)) best.Push({o, c, 0});
+    for (const auto& d : idx.vectors().TopK(req.query_vector, p.vector_pool, allowed, 0.f)) {
+      vector_candidates.push_back(d.ordinal);
     }
-    for (const auto& d : best.Take()) vector_candidates.push_back(d.ordinal);
   }
   result.vector_candidates = vector_candidates.size();
 
@@ -398,7 +400,7 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
       result.lexical_candidates = lex.touched().size() + feedback.touched().size();
     }
   }
-  Finish(idx, cands, self, cosines, req, p, result);
+  Finish(idx, cands, self, req, p, result);
   return result;
 }
 

@@ -137,10 +137,8 @@ class UserIndex {
   std::vector<std::string_view> SourceIds(uint32_t o) const;
   const InvertedIndex& lexical() const { return lexical_; }
   const VectorMatrix& vectors() const { return vectors_; }
-  // True when `query_vector` would be used by Search (same dimension as the stored vectors).
-  bool AcceptsQueryVector(std::span<const float> query_vector) const {
-    return vectors_.dim() != 0 && query_vector.size() == vectors_.dim();
-  }
+  // True when `query_vector` would be used by Search: of the stored vectors' dimension, non-zero.
+  bool AcceptsQueryVector(std::span<const float> query_vector) const { return vectors_.AcceptsQuery(query_vector); }
 
   // The store version of this user that the index reflects (see IndexCache).
   int64_t version() const { return version_; }

@@ -130,6 +130,8 @@ class UserIndex {
   uint32_t SessionKey(uint32_t o) const { return meta_[o].session; }
   uint32_t SpeakerKey(uint32_t o) const { return meta_[o].speaker; }
   uint32_t label_count() const { return labels_.size(); }
+  // The interned id of a label (compare with SessionKey / SpeakerKey), or StringTable::kNone.
+  uint32_t LabelKey(std::string_view label) const { return labels_.Find(label); }
   domain::RecordKind Kind(uint32_t o) const { return meta_[o].kind; }
   TimeMs Timestamp(uint32_t o) const { return meta_[o].timestamp; }
   bool HasVector(uint32_t o) const { return vectors_.HasVector(o); }

@@ -125,9 +125,9 @@ class UserIndex {
   std::string_view Type(uint32_t o) const { return labels_.Get(meta_[o].type); }
   std::string_view Source(uint32_t o) const { return labels_.Get(meta_[o].source); }
   std::string_view Speaker(uint32_t o) const { return labels_.Get(meta_[o].speaker); }
-  std::string_view SessionId(uint32_t o) const { return labels_.Get(meta_[o].session); }
+  std::string_view SessionId(uint32_t o) const { return labels_.Get(session_[o]); }
   // Interned ids of the session and speaker labels: equal ids mean equal strings. Below label_count().
-  uint32_t SessionKey(uint32_t o) const { return meta_[o].session; }
+  uint32_t SessionKey(uint32_t o) const { return session_[o]; }
   uint32_t SpeakerKey(uint32_t o) const { return meta_[o].speaker; }
   uint32_t label_count() const { return labels_.size(); }
   // The interned id of a label (compare with SessionKey / SpeakerKey), or StringTable::kNone.
@@ -154,7 +154,7 @@ class UserIndex {
     uint32_t record_id;   // in record_ids_
     uint32_t text_begin;  // in text_
     uint32_t text_len;
-    uint32_t type, source, speaker, session;  // in labels_
+    uint32_t type, source, speaker;  // in labels_
     TimeMs timestamp;
     domain::RecordKind kind;
     uint32_t sources_begin;  // in sources_; empty: the record id alone
@@ -168,6 +168,8 @@ class UserIndex {
   InvertedIndex lexical_;
   VectorMatrix vectors_;
   std::vector<Meta> meta_;               // by ordinal
+  std::vector<uint32_t> session_;        // by ordinal, in labels_: apart from meta_ because the ranker
+                                         // reads it for every lexical match
   StringTable chunk_ids_;
   std::vector<uint32_t> chunk_ordinal_;  // chunk_ids_ id -> live ordinal, or kNoOrdinal
   StringTable record_ids_;

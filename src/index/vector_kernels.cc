@@ -127,7 +127,27 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void DotRowsI8Vnni(const 
     qsum_v = _mm512_dpbusd_epi32(qsum_v, ones, _mm512_maskz_loadu_epi8(m, q + i));
   }
   const int32_t bias = 128 * _mm512_reduce_add_epi32(qsum_v);
-  for (size_t r = 0; r < n_rows; ++r) {
+  size_t r = 0;
+  if (dim % 64 == 0) {
+    // Four rows at a time, full-width loads: four independent accumulation chains.
+    for (; r + 4 <= n_rows; r += 4) {
+      const int8_t* a = rows + r * dim;
+      __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
+      __m512i acc2 = _mm512_setzero_si512(), acc3 = _mm512_setzero_si512();
+      for (size_t i = 0; i < dim; i += 64) {
+        const __m512i vq = _mm512_loadu_si512(q + i);
+        acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_loadu_si512(a + i), flip), vq);
+        acc1 = _mm512_dpbusd_epi32(acc1, _mm512_xor_si512(_mm512_loadu_si512(a + dim + i), flip), vq);
+        acc2 = _mm512_dpbusd_epi32(acc2, _mm512_xor_si512(_mm512_loadu_si512(a + 2 * dim + i), flip), vq);
+        acc3 = _mm512_dpbusd_epi32(acc3, _mm512_xor_si512(_mm512_loadu_si512(a + 3 * dim + i), flip), vq);
+      }
+      out[r] = scales[r] * q_scale * static_cast<float>(_mm512_reduce_add_epi32(acc0) - bias);
+      out[r + 1] = scales[r + 1] * q_scale * static_cast<float>(_mm512_reduce_add_epi32(acc1) - bias);
+      out[r + 2] = scales[r + 2] * q_scale * static_cast<float>(_mm512_reduce_add_epi32(acc2) - bias);
+      out[r + 3] = scales[r + 3] * q_scale * static_cast<float>(_mm512_reduce_add_epi32(acc3) - bias);
+    }
+  }
+  for (; r < n_rows; ++r) {
     const int8_t* a = rows + r * dim;
     __m512i acc = _mm512_setzero_si512();
     for (size_t i = 0; i < dim; i += 64) {

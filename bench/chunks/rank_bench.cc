@@ -88,8 +88,9 @@ int main(int argc, char** argv) {
   std::shared_ptr<eix::UserIndexHandle> handle;
   for (int l = 0; l < loads; ++l) {
     eix::IndexCache cache(size_t{1} << 32, options);
+    eix::LoadedUser copy = user;  // moved out by the loader: the build is timed, not the copy
     const auto t0 = Clock::now();
-    auto acquired = cache.Acquire("w", 1, [&]() -> engram::Result<eix::LoadedUser> { return user; });
+    auto acquired = cache.Acquire("w", 1, [&]() -> engram::Result<eix::LoadedUser> { return std::move(copy); });
     load_ms.push_back(MsSince(t0));
     if (!acquired.ok()) return 1;
     handle = acquired.value();

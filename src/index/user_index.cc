@@ -65,7 +65,7 @@ Status UserIndex::AddAnalyzed(const domain::Chunk& chunk, std::span<const std::s
   if (replacing) RemoveOrdinal(*existing);
 
   const uint32_t ordinal = lexical_.Add(terms);
-  (void)vectors_.Append(vector);  // checked above
+  vectors_.AppendChecked(vector);  // checked above
   const uint32_t cid = chunk_ids_.Intern(chunk.id);
   if (cid == chunk_ordinal_.size()) chunk_ordinal_.push_back(kNoOrdinal);
   chunk_ordinal_[cid] = ordinal;

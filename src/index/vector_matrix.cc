@@ -103,17 +103,21 @@ void VectorMatrix::StoreRow(uint32_t row, std::span<const float> v) {
 
 Status VectorMatrix::Append(std::span<const float> v) {
   Status st = Check(v);
+  AppendChecked(st.ok() ? v : std::span<const float>());
+  return st;
+}
+
+void VectorMatrix::AppendChecked(std::span<const float> v) {
   const uint32_t row = rows_++;
   if ((row & 63) == 0) has_.push_back(0);
   scale_.push_back(0.f);
-  if (dim_ == 0 && st.ok() && !v.empty()) {
+  if (dim_ == 0 && !v.empty()) {
     SetDim(v.size());  // sizes storage for every row so far, this one included
   } else if (dim_ != 0) {
     if (has_f32()) f32_.resize(f32_.size() + dim_, 0.f);
     i8_.resize(i8_.size() + dim_, 0);
   }
-  if (st.ok() && !v.empty()) StoreRow(row, v);
-  return st;
+  if (!v.empty()) StoreRow(row, v);
 }
 
 Status VectorMatrix::Set(uint32_t row, std::span<const float> v) {

@@ -44,6 +44,8 @@ class VectorMatrix {
   // Appends one row (ordinal rows()). An empty `v` appends a row without a vector. On error the row
   // is still appended, without a vector, so ordinals stay in lockstep with the caller's.
   Status Append(std::span<const float> v);
+  // Append() of a vector that already passed Check() (empty or storable): not checked again.
+  void AppendChecked(std::span<const float> v);
   // Stores or replaces the vector of an existing row.
   Status Set(uint32_t row, std::span<const float> v);
   // Forgets the vector of a row (the row stays).

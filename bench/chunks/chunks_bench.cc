@@ -6,8 +6,9 @@
 // 3. 16 keep-alive clients query for --seconds: prints requests/s, client p50/p99 and the server-side
 //    p50/p99 (debug.total_time_ms of each response).
 // 4. In this process: SQLite FTS5 bm25() top-20 over the same texts with the same queries, and the
-//    ratio to the server-side search time; the in-memory size of the index per chunk beyond text and
-//    vector, and a single-threaded build of it.
+//    ratio to the server-side search time (the whole ranker, vectors included); our own plain BM25
+//    top-20 (InvertedIndex::TopK) on the same queries, the like-for-like lexical comparison; the
+//    in-memory size of the index per chunk beyond text and vector, and a single-threaded build of it.
 //
 //   chunks_bench [--chunks 10000] [--clients 16] [--seconds 10] [--vocabulary 0 (0: a 100-word worst case; N: N WordNet nouns)]
 //                [--vector-storage float32|int8] [--embedder hash|none]
@@ -18,10 +19,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +29,7 @@
 #include "index/user_index.h"
 #include "tests/http/engramd_process.h"
 #include "bench/bench_util.h"
+#include "bench/chunks/text_gen.h"
 #include "tests/support/http_client.h"
 
 using engram::testing::EngramdProcess;
@@ -38,76 +38,12 @@ using Json = nlohmann::json;
 using engram::bench::Arg;
 using engram::bench::MetricValue;
 using engram::bench::Percentile;
+using engram::bench::TextGen;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 constexpr const char* kKey = "bench_key_0123456789abcdef";
-
-
-// A deterministic vocabulary with a Zipf-like draw, so terms have realistic document frequencies.
-class TextGen {
- public:
-  // `vocabulary` > 0: that many content words from WordNet's noun index (Debian's wordnet-base), drawn
-  // Zipf-like as in natural text; 0 (or no WordNet files): the built-in 100 words, a worst case where
-  // every query word matches a large share of the chunks.
-  TextGen(uint32_t seed, size_t vocabulary) : rng_(seed) {
-    if (vocabulary > 0) {
-      std::ifstream in("/usr/share/wordnet/index.noun");
-      std::string line;
-      while (words_.size() < vocabulary && std::getline(in, line)) {
-        if (line.empty() || line[0] == ' ') continue;  // license header
-        const std::string lemma = line.substr(0, line.find(' '));
-        if (lemma.size() >= 4 && std::all_of(lemma.begin(), lemma.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
-          words_.push_back(lemma);
-        }
-      }
-      std::shuffle(words_.begin(), words_.end(), std::mt19937(seed));
-      if (words_.size() == vocabulary) return;
-      words_.clear();
-    }
-    static const char* kWords[] = {
-        "meeting", "project", "dinner", "sushi", "weekend", "family", "budget", "report", "garden", "running",
-        "painting", "camping", "kids", "school", "friend", "birthday", "concert", "guitar", "trip", "beach",
-        "mountain", "coffee", "morning", "evening", "office", "deadline", "launch", "design", "review", "hiring",
-        "engineer", "customer", "support", "group", "museum", "library", "novel", "recipe", "pottery", "class",
-        "yoga", "marathon", "doctor", "vacation", "flight", "hotel", "train", "dog", "cat", "puppy", "adoption",
-        "volunteer", "charity", "counseling", "career", "interview", "promotion", "salary", "rent", "apartment",
-        "moving", "city", "park", "bike", "soccer", "basketball", "tennis", "swimming", "photography", "camera",
-        "podcast", "movie", "series", "music", "festival", "wedding", "anniversary", "parents", "sister", "brother",
-        "grandma", "holiday", "christmas", "summer", "winter", "spring", "autumn", "lake", "river", "forest",
-        "workshop", "conference", "talk", "slides", "budgeting", "taxes", "insurance", "bank", "loan", "savings"};
-    for (const char* w : kWords) words_.emplace_back(w);
-  }
-  size_t vocabulary() const { return words_.size(); }
-  std::string Sentence(int n) {
-    std::string s;
-    std::uniform_real_distribution<double> u(0, 1);
-    for (int i = 0; i < n; ++i) {
-      if (i) s += ' ';
-      if (u(rng_) < 0.45) {
-        s += filler_[rng_() % filler_.size()];
-      } else {
-        // Zipf-ish: low ranks more often.
-        const double r = std::pow(u(rng_), 2.2);
-        s += words_[static_cast<size_t>(r * words_.size()) % words_.size()];
-      }
-    }
-    return s + ".";
-  }
-  std::string Query() {
-    std::string q = "what about the";
-    for (int i = 0; i < 3; ++i) q += " " + words_[rng_() % words_.size()];
-    return q;
-  }
-
- private:
-  std::mt19937 rng_;
-  std::vector<std::string> words_;
-  std::vector<std::string> filler_ = {"I", "we", "the", "a", "really", "went", "to", "with", "and", "last", "was", "so",
-                                      "it", "my", "our"};
-};
-
 
 double NumberAfter(const std::string& text, const std::string& key) {
   const auto pos = text.find(key);
@@ -296,6 +232,18 @@ int main(int argc, char** argv) {
   const double build_ms = std::chrono::duration<double, std::milli>(Clock::now() - b0).count();
   const auto mem = idx.MemoryBytes();
 
+  // The like-for-like lexical comparison: our plain BM25 top-20 in this process over the same
+  // chunks and the same 1,000 queries' words (analyzed here, inside the timing), as FTS5 above.
+  std::vector<double> bm25_ms;
+  for (int i = 0; i < 1000; ++i) {
+    const auto t0 = Clock::now();
+    std::vector<engram::index::WeightedTerm> terms;
+    engram::index::AppendQueryTerms(std::string_view(queries[i]).substr(std::strlen("what about the ")), 1.0f, terms);
+    const auto top = idx.lexical().TopK(terms, 20);
+    bm25_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (top.empty()) return 1;
+  }
+
   std::printf("bench/chunks: %d chunks (%zu-word vocabulary; 384-dim hash-embedder vectors: %s), %d keep-alive "
               "clients, %.1f s\n",
               n_chunks, gen.vocabulary(), used_vectors ? "used" : "NOT used", clients, elapsed);
@@ -306,6 +254,9 @@ int main(int argc, char** argv) {
   std::printf("  server-side search ms      : p50 %.3f  p99 %.3f\n", Percentile(search_ms, 0.5), Percentile(search_ms, 0.99));
   std::printf("  SQLite FTS5 bm25() top-20  : p50 %.3f ms  p99 %.3f ms  (FTS5 p50 / our search p50 = %.1fx)\n",
               Percentile(fts_ms, 0.5), Percentile(fts_ms, 0.99), Percentile(fts_ms, 0.5) / std::max(1e-9, Percentile(search_ms, 0.5)));
+  std::printf("  our BM25 top-20 in process : p50 %.3f ms  p99 %.3f ms  (FTS5 p50 / ours = %.1fx; plain BM25 on both sides)\n",
+              Percentile(bm25_ms, 0.5), Percentile(bm25_ms, 0.99),
+              Percentile(fts_ms, 0.5) / std::max(1e-9, Percentile(bm25_ms, 0.5)));
   std::printf("  cold first request         : %.1f ms server-side (%.1f ms at the client), index built from the store\n",
               cold_server_ms, cold_client_ms);
   std::printf("%s", cold_breakdown.c_str());

@@ -114,44 +114,65 @@ struct Candidate {
 };
 
 // Per-thread scratch reused across queries, so a query allocates little beyond its candidates.
+// Marks are pass numbers, so nothing is cleared between queries: a query runs up to three passes
+// (first-pass pool, feedback pool, candidate sets) and each takes the next number.
 struct Scratch {
-  std::vector<uint32_t> seen;          // by ordinal: == epoch when already a candidate
-  std::vector<uint32_t> session_seen;  // by session label: == epoch when session_top is valid
+  std::vector<uint32_t> seen;          // by ordinal: == pass when already marked in this pass
+  std::vector<uint32_t> session_seen;  // by session label: >= query when session_top is this query's
+  std::vector<uint32_t> session_pass;  // by session label: == pass when session_top was rescored
   std::vector<BestScores> session_top; // by session label
-  uint32_t epoch = 0;
+  uint32_t query = 0;                  // the first pass of the current query
+  uint32_t pass = 0;
   std::vector<uint32_t> ordinals;
+  std::vector<ScoredDoc> pool;         // the latest first-pass pool, best first
 
-  void Begin(uint32_t ordinals_n, uint32_t labels_n) {
+  void BeginQuery(uint32_t ordinals_n, uint32_t labels_n) {
     if (seen.size() < ordinals_n) seen.resize(ordinals_n, 0);
     if (session_seen.size() < labels_n) {
       session_seen.resize(labels_n, 0);
+      session_pass.resize(labels_n, 0);
       session_top.resize(labels_n);
     }
-    if (++epoch == 0) {  // wrapped: clear the marks once every 4 billion queries
+    if (pass > UINT32_MAX - 16) {  // about to wrap: clear the marks once every billion queries
       std::fill(seen.begin(), seen.end(), 0);
       std::fill(session_seen.begin(), session_seen.end(), 0);
-      epoch = 1;
+      std::fill(session_pass.begin(), session_pass.end(), 0);
+      pass = 0;
     }
+    query = pass + 1;
   }
+  void BeginPass() { ++pass; }
+  bool Seen(uint32_t o) const { return seen[o] == pass; }
   bool MarkSeen(uint32_t o) {
-    if (seen[o] == epoch) return false;
-    seen[o] = epoch;
+    if (seen[o] == pass) return false;
+    seen[o] = pass;
     return true;
   }
+  bool SessionValid(uint32_t label) const { return session_seen[label] >= query; }
   BestScores& Session(uint32_t label, size_t keep) {
-    if (session_seen[label] != epoch) {
-      session_seen[label] = epoch;
+    if (session_seen[label] < query) {
+      session_seen[label] = pass;
       session_top[label] = BestScores(keep);
     }
     return session_top[label];
   }
 };
 
+// What the passes of one query share.
+template <typename Allowed>
+struct QueryContext {
+  const UserIndex& idx;
+  const QueryPlan& plan;
+  const RankingParams& p;
+  const Allowed& allowed;
+  uint32_t no_session;  // the label key of "" (chunks without a session), or StringTable::kNone
+};
+
 // Previous / next live chunk of the same session, or kNoOrdinal. Chunks of a session are appended in
 // conversation order, so the nearest live ordinal with the same session is the neighbouring turn.
-uint32_t SessionNeighbour(const UserIndex& idx, uint32_t o, int step) {
-  if (idx.SessionId(o).empty()) return kNoOrdinal;
+uint32_t SessionNeighbour(const UserIndex& idx, uint32_t o, int step, uint32_t no_session) {
   const uint32_t session = idx.SessionKey(o);
+  if (session == no_session) return kNoOrdinal;
   const uint32_t n = idx.ordinal_count();
   for (int64_t p = static_cast<int64_t>(o) + step, hops = 0; p >= 0 && p < n && hops < 8; p += step, ++hops) {
     const auto q = static_cast<uint32_t>(p);
@@ -169,41 +190,79 @@ bool HasTemporalTerm(const UserIndex& idx, uint32_t o) {
   return false;
 }
 
-// One lexical pass: scores, then the evidence of the `pool` best first-pass candidates.
+// The first-pass pool (the `candidate_pool` best raw scores among allowed chunks, into sc.pool) and
+// the session evidence over all of them, for the query's own terms.
 template <typename Allowed>
-// `lex` holds the query's scores; `extra` (may be null) the feedback terms' scores, added to them.
-void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingParams& p,
-                     const std::vector<uint32_t>& vector_candidates, const Allowed& allowed,
-                     const LexicalScores& lex, const LexicalScores* extra, Scratch& sc, std::vector<Candidate>& out) {
-  sc.Begin(idx.ordinal_count(), idx.label_count());
-  auto score = [&](uint32_t o) -> float { return extra ? lex.score(o) + extra->score(o) : lex.score(o); };
-
-  // First-pass pool: best raw scores among allowed chunks; session evidence over all of them.
-  TopKCollector first(p.candidate_pool);
-  auto consider = [&](uint32_t o) {
-    const float s = score(o);
-    if (!(s > 0) || !allowed(o)) return;
+void FirstPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, Scratch& sc) {
+  sc.BeginPass();
+  const bool sessions = q.p.session_weight > 0;
+  TopKCollector first(q.p.candidate_pool);
+  for (uint32_t o : lex.touched()) {
+    const float s = lex.score(o);
+    if (!(s > 0) || !q.allowed(o)) continue;
     if (first.WouldKeep(s)) first.Push({o, s, 0});
-    if (p.session_weight > 0 && !idx.SessionId(o).empty()) sc.Session(idx.SessionKey(o), p.session_top).Add(s);
-  };
-  for (uint32_t o : lex.touched()) consider(o);
-  if (extra) {
-    // Documents matched only by feedback terms (lex.score == 0): the others were considered above.
-    for (uint32_t o : extra->touched()) {
-      if (lex.score(o) == 0) consider(o);
-    }
+    const uint32_t label = q.idx.SessionKey(o);
+    if (sessions && label != q.no_session) sc.Session(label, q.p.session_top).Add(s, o);
   }
+  sc.pool = first.Take();
+}
+
+// The same pool and session evidence for the query plus the feedback terms (scores lex + extra),
+// computed from the first pass rather than from every match again. Exact: a chunk the feedback terms
+// do not match keeps its first-pass score, and the chunks that outranked it there only gained, so the
+// new pool lies within the old pool plus the chunks `extra` touched; likewise each session's best
+// scores lie within its old best plus its chunks that `extra` touched.
+template <typename Allowed>
+void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, const LexicalScores& extra,
+                      Scratch& sc) {
+  sc.BeginPass();
+  auto score = [&](uint32_t o) -> float { return lex.score(o) + extra.score(o); };
+  const bool sessions = q.p.session_weight > 0;
+  TopKCollector first(q.p.candidate_pool);
+  for (const ScoredDoc& d : sc.pool) {
+    sc.MarkSeen(d.ordinal);
+    first.Push({d.ordinal, score(d.ordinal), 0});
+  }
+  for (uint32_t o : extra.touched()) {
+    const float s = score(o);
+    if (!(s > 0) || !q.allowed(o)) continue;
+    if (!sc.Seen(o) && first.WouldKeep(s)) first.Push({o, s, 0});
+    const uint32_t label = q.idx.SessionKey(o);
+    if (!sessions || label == q.no_session) continue;
+    BestScores& best = sc.Session(label, q.p.session_top);
+    if (sc.session_pass[label] != sc.pass) {
+      // First feedback match in this session: its kept chunks are rescored before any is added.
+      sc.session_pass[label] = sc.pass;
+      BestScores rescored(q.p.session_top);
+      for (size_t i = 0; i < best.size(); ++i) rescored.Add(score(best.id(i)), best.id(i));
+      best = rescored;
+    }
+    if (!best.Contains(o)) best.Add(s, o);
+  }
+  sc.pool = first.Take();
+}
+
+// The evidence of the pool (sc.pool), the session neighbours of its chunks and the vector candidates.
+// `extra` (may be null): the feedback terms' scores, added to the query's.
+template <typename Allowed>
+void ScoreCandidates(const QueryContext<Allowed>& q, const std::vector<uint32_t>& vector_candidates,
+                     const LexicalScores& lex, const LexicalScores* extra, Scratch& sc, std::vector<Candidate>& out) {
+  const UserIndex& idx = q.idx;
+  const QueryPlan& plan = q.plan;
+  const RankingParams& p = q.p;
+  auto score = [&](uint32_t o) -> float { return extra ? lex.score(o) + extra->score(o) : lex.score(o); };
+  sc.BeginPass();
   auto& ordinals = sc.ordinals;
   ordinals.clear();
-  for (const auto& d : first.Take()) {
+  for (const auto& d : sc.pool) {
     if (sc.MarkSeen(d.ordinal)) ordinals.push_back(d.ordinal);
   }
   // A turn whose neighbour matches is a candidate too (the answer after the question).
   const size_t direct = ordinals.size();
   for (size_t i = 0; i < direct; ++i) {
     for (int step : {-1, 1}) {
-      const uint32_t nb = SessionNeighbour(idx, ordinals[i], step);
-      if (nb != kNoOrdinal && allowed(nb) && sc.MarkSeen(nb)) ordinals.push_back(nb);
+      const uint32_t nb = SessionNeighbour(idx, ordinals[i], step, q.no_session);
+      if (nb != kNoOrdinal && q.allowed(nb) && sc.MarkSeen(nb)) ordinals.push_back(nb);
     }
   }
   for (uint32_t o : vector_candidates) {
@@ -213,8 +272,8 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingP
   out.clear();
   out.reserve(ordinals.size());
   for (uint32_t o : ordinals) {
-    const uint32_t prev = SessionNeighbour(idx, o, -1);
-    const uint32_t next = SessionNeighbour(idx, o, +1);
+    const uint32_t prev = SessionNeighbour(idx, o, -1, q.no_session);
+    const uint32_t next = SessionNeighbour(idx, o, +1, q.no_session);
     double e = NeighbourEvidence(score(o), prev == kNoOrdinal ? 0.0 : score(prev),
                                  next == kNoOrdinal ? 0.0 : score(next), p.prev_weight, p.next_weight);
     if (!plan.names.empty()) e *= SpeakerBoost(idx.Speaker(o), plan.names, p.speaker_boost);
@@ -222,9 +281,9 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingP
     if (!plan.periods.empty()) e *= PeriodBoost(idx.Timestamp(o), plan.periods, p.period_boost);
     const auto kind = idx.Kind(o);
     if (kind == domain::RecordKind::kMemory || kind == domain::RecordKind::kStage3) e *= p.derived_weight;
-    if (p.session_weight > 0 && !idx.SessionId(o).empty()) {
-      const uint32_t label = idx.SessionKey(o);
-      if (sc.session_seen[label] == sc.epoch) e += p.session_weight * sc.session_top[label].Sum();
+    const uint32_t label = idx.SessionKey(o);
+    if (p.session_weight > 0 && label != q.no_session && sc.SessionValid(label)) {
+      e += p.session_weight * sc.session_top[label].Sum();
     }
     out.push_back({o, e});
   }
@@ -232,12 +291,22 @@ void ScoreCandidates(const UserIndex& idx, const QueryPlan& plan, const RankingP
 
 // Calibrates, fuses, thresholds and orders the candidates into the result's hits.
 void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double self_score,
-            std::span<const float> cosines, const RankRequest& req, const RankingParams& p, RankResult& result) {
+            const RankRequest& req, const RankingParams& p, RankResult& result) {
+  // Cosines of the candidates only (exact in float32 storage): the vector scan itself was a pre-scan.
+  thread_local std::vector<uint32_t> ordinals;
+  thread_local std::vector<float> cosines;
+  if (result.used_vectors) {
+    ordinals.clear();
+    for (const auto& c : cands) ordinals.push_back(c.ordinal);
+    cosines.resize(ordinals.size());
+    idx.vectors().ScoreRows(req.query_vector, ordinals, cosines);
+  }
   std::vector<RankedHit> hits;
-  for (const auto& c : cands) {
+  for (size_t i = 0; i < cands.size(); ++i) {
+    const Candidate& c = cands[i];
     const double lexical = CalibrateBm25(c.evidence, self_score, p.fusion.bm25_k);
     std::optional<float> cosine;
-    if (result.used_vectors && idx.HasVector(c.ordinal)) cosine = cosines[c.ordinal];
+    if (result.used_vectors && idx.HasVector(c.ordinal)) cosine = cosines[i];
     const std::optional<double> vec =
         cosine ? std::optional<double>(CalibrateCosine(*cosine, p.fusion.cosine_lo, p.fusion.cosine_hi))
                : std::nullopt;
@@ -355,32 +424,27 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
     return excluded.empty() || !std::binary_search(excluded.begin(), excluded.end(), o);
   };
 
-  // Vector signal: cosines of every chunk (one scan), and the best `pool` of them as candidates.
-  thread_local std::vector<float> cosines;
+  // Vector signal: the `pool` chunks of highest positive cosine are candidates (one scan, see
+  // VectorMatrix::TopK); the cosines of all candidates are computed when they are fused (Finish).
   std::vector<uint32_t> vector_candidates;
   result.used_vectors = idx.AcceptsQueryVector(req.query_vector);
   if (result.used_vectors) {
-    cosines.assign(idx.ordinal_count(), 0.f);
-    result.used_vectors = idx.vectors().Scores(req.query_vector, cosines);
-  }
-  if (result.used_vectors) {
-    // A bounded heap with cheap rejection: most chunks never enter it.
-    TopKCollector best(p.vector_pool);
-    for (uint32_t o = 0; o < idx.ordinal_count(); ++o) {
-      const float c = cosines[o];
-      if (c > 0 && best.WouldKeep(c) && idx.HasVector(o) && allowed(o)) best.Push({o, c, 0});
+    for (const auto& d : idx.vectors().TopK(req.query_vector, p.vector_pool, allowed, 0.f)) {
+      vector_candidates.push_back(d.ordinal);
     }
-    for (const auto& d : best.Take()) vector_candidates.push_back(d.ordinal);
   }
   result.vector_candidates = vector_candidates.size();
 
   thread_local LexicalScores lex;
   thread_local LexicalScores feedback;
   thread_local Scratch scratch;
+  const QueryContext<decltype(allowed)> q{idx, plan, p, allowed, idx.LabelKey("")};
   std::vector<Candidate> cands;
-  std::vector<WeightedTerm> terms(plan.terms.begin(), plan.terms.end());
+  const std::span<const WeightedTerm> terms = plan.terms;
   idx.lexical().Score(terms, lex);
-  ScoreCandidates(idx, plan, p, vector_candidates, allowed, lex, nullptr, scratch, cands);
+  scratch.BeginQuery(idx.ordinal_count(), idx.label_count());
+  FirstPassPool(q, lex, scratch);
+  ScoreCandidates(q, vector_candidates, lex, nullptr, scratch, cands);
   // Calibration always uses the original query's self score: feedback terms must not move the scale
   // that similarity_threshold is expressed in.
   const double self = lex.self_score();
@@ -394,11 +458,12 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
       std::vector<WeightedTerm> extra;
       for (const auto& t : added) extra.push_back({t, static_cast<float>(p.feedback_weight)});
       idx.lexical().Score(extra, feedback);
-      ScoreCandidates(idx, plan, p, vector_candidates, allowed, lex, &feedback, scratch, cands);
+      FeedbackPassPool(q, lex, feedback, scratch);
+      ScoreCandidates(q, vector_candidates, lex, &feedback, scratch, cands);
       result.lexical_candidates = lex.touched().size() + feedback.touched().size();
     }
   }
-  Finish(idx, cands, self, cosines, req, p, result);
+  Finish(idx, cands, self, req, p, result);
   return result;
 }
 

@@ -93,17 +93,22 @@ std::vector<RankedHit> DropRedundant(const UserIndex& index, std::span<const Ran
 
 // Own score plus shares of the session neighbours' scores.
 double NeighbourEvidence(double own, double prev, double next, double prev_weight, double next_weight);
-// The best `keep` (at most 8) scores seen, for session evidence in one pass over the matches.
+// The best `keep` (at most 8) scores seen, for session evidence in one pass over the matches. Each
+// score may carry the id of what it scored (a chunk ordinal), so kept scores can be revised.
 class BestScores {
  public:
   explicit BestScores(size_t keep = 3) : keep_(keep < 8 ? keep : 8) {}
-  void Add(float s) {
+  void Add(float s, uint32_t id = 0) {
     if (n_ < keep_) {
-      top_[n_++] = s;
+      top_[n_] = s;
+      ids_[n_++] = id;
     } else if (n_ > 0) {
       size_t low = 0;
       for (size_t i = 1; i < n_; ++i) low = top_[i] < top_[low] ? i : low;
-      if (s > top_[low]) top_[low] = s;
+      if (s > top_[low]) {
+        top_[low] = s;
+        ids_[low] = id;
+      }
     }
   }
   double Sum() const {
@@ -111,11 +116,22 @@ class BestScores {
     for (size_t i = 0; i < n_; ++i) sum += top_[i];
     return sum;
   }
+  // The kept scores, in no particular order.
+  size_t size() const { return n_; }
+  float score(size_t i) const { return top_[i]; }
+  uint32_t id(size_t i) const { return ids_[i]; }
+  bool Contains(uint32_t id) const {
+    for (size_t i = 0; i < n_; ++i) {
+      if (ids_[i] == id) return true;
+    }
+    return false;
+  }
 
  private:
   size_t keep_;
   size_t n_ = 0;
   float top_[8] = {};
+  uint32_t ids_[8] = {};
 };
 
 // Sum of the best `top` scores of a session, divided by the query's self score (so it is comparable

@@ -200,6 +200,19 @@ TEST(RankerFunctionsTest, BestScoresKeepsTheTopAndAgreesWithSessionEvidence) {
   EXPECT_DOUBLE_EQ(none.Sum(), 0.0);
 }
 
+TEST(RankerFunctionsTest, BestScoresRemembersWhatEachScoreIs) {
+  BestScores best(2);
+  best.Add(1.0f, 10);
+  best.Add(3.0f, 11);
+  best.Add(2.0f, 12);  // replaces 10
+  ASSERT_EQ(best.size(), 2u);
+  EXPECT_TRUE(best.Contains(11));
+  EXPECT_TRUE(best.Contains(12));
+  EXPECT_FALSE(best.Contains(10));
+  for (size_t i = 0; i < best.size(); ++i) EXPECT_EQ(best.score(i), best.id(i) == 11 ? 3.0f : 2.0f);
+  EXPECT_DOUBLE_EQ(best.Sum(), 5.0);
+}
+
 }  // namespace
 }  // namespace engram::index
 

@@ -46,6 +46,11 @@ class DocFilter {
 inline bool RanksBefore(const ScoredDoc& a, const ScoredDoc& b) {
   return a.score != b.score ? a.score > b.score : a.ordinal < b.ordinal;
 }
+// RanksBefore as a type, so the heap algorithms inline it (a function pointer would be an indirect
+// call per comparison).
+struct RanksBeforeOrder {
+  bool operator()(const ScoredDoc& a, const ScoredDoc& b) const { return RanksBefore(a, b); }
+};
 
 class TopKCollector {
  public:
@@ -58,20 +63,33 @@ class TopKCollector {
     if (k_ == 0) return;
     if (heap_.size() < k_) {
       heap_.push_back(d);
-      std::push_heap(heap_.begin(), heap_.end(), RanksBefore);  // worst kept on top
+      std::push_heap(heap_.begin(), heap_.end(), RanksBeforeOrder{});  // worst kept on top
     } else if (RanksBefore(d, heap_.front())) {
-      std::pop_heap(heap_.begin(), heap_.end(), RanksBefore);
-      heap_.back() = d;
-      std::push_heap(heap_.begin(), heap_.end(), RanksBefore);
+      ReplaceWorst(d);
     }
   }
   // Best first. Leaves the collector empty.
   std::vector<ScoredDoc> Take() {
-    std::sort_heap(heap_.begin(), heap_.end(), RanksBefore);
+    std::sort_heap(heap_.begin(), heap_.end(), RanksBeforeOrder{});
     return std::move(heap_);
   }
 
  private:
+  // Puts `d` in place of the worst kept document and sifts it down: one pass instead of pop + push.
+  void ReplaceWorst(const ScoredDoc& d) {
+    const size_t n = heap_.size();
+    size_t i = 0;
+    while (true) {
+      size_t child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && RanksBefore(heap_[child], heap_[child + 1])) ++child;  // the worse child
+      if (!RanksBefore(d, heap_[child])) break;
+      heap_[i] = heap_[child];
+      i = child;
+    }
+    heap_[i] = d;
+  }
+
   size_t k_;
   std::vector<ScoredDoc> heap_;
 };

@@ -33,6 +33,7 @@ UserIndex::UserIndex(IndexOptions options)
 
 void UserIndex::Reserve(size_t chunks) {
   meta_.reserve(chunks);
+  session_.reserve(chunks);
   vectors_.Reserve(static_cast<uint32_t>(chunks));
 }
 
@@ -40,6 +41,7 @@ void UserIndex::ShrinkToFit() {
   lexical_.ShrinkToFit();
   vectors_.ShrinkToFit();
   meta_.shrink_to_fit();
+  session_.shrink_to_fit();
   chunk_ordinal_.shrink_to_fit();
   text_.shrink_to_fit();
 }
@@ -63,7 +65,7 @@ Status UserIndex::AddAnalyzed(const domain::Chunk& chunk, std::span<const std::s
   if (replacing) RemoveOrdinal(*existing);
 
   const uint32_t ordinal = lexical_.Add(terms);
-  (void)vectors_.Append(vector);  // checked above
+  vectors_.AppendChecked(vector);  // checked above
   const uint32_t cid = chunk_ids_.Intern(chunk.id);
   if (cid == chunk_ordinal_.size()) chunk_ordinal_.push_back(kNoOrdinal);
   chunk_ordinal_[cid] = ordinal;
@@ -77,7 +79,7 @@ Status UserIndex::AddAnalyzed(const domain::Chunk& chunk, std::span<const std::s
   m.type = labels_.Intern(chunk.type);
   m.source = labels_.Intern(chunk.source);
   m.speaker = labels_.Intern(chunk.speaker);
-  m.session = labels_.Intern(session_id.empty() ? std::string_view(chunk.session_id) : session_id);
+  session_.push_back(labels_.Intern(session_id.empty() ? std::string_view(chunk.session_id) : session_id));
   m.metadata = labels_.Intern(chunk.metadata_json);
   m.timestamp = chunk.timestamp;
   m.kind = chunk.kind;
@@ -158,7 +160,9 @@ void UserIndex::Compact() {
   std::string text;
   std::string sources;
   std::vector<Meta> meta;
+  std::vector<uint32_t> session;
   meta.reserve(live);
+  session.reserve(live);
   chunk_ordinal.reserve(live);
   for (uint32_t o = 0; o < meta_.size(); ++o) {
     if (remap[o] == kNoOrdinal) continue;
@@ -174,7 +178,7 @@ void UserIndex::Compact() {
     m.type = labels.Intern(labels_.Get(old.type));
     m.source = labels.Intern(labels_.Get(old.source));
     m.speaker = labels.Intern(labels_.Get(old.speaker));
-    m.session = labels.Intern(labels_.Get(old.session));
+    session.push_back(labels.Intern(labels_.Get(session_[o])));
     m.metadata = labels.Intern(labels_.Get(old.metadata));
     meta.push_back(m);
   }
@@ -185,6 +189,7 @@ void UserIndex::Compact() {
   text_ = std::move(text);
   sources_ = std::move(sources);
   meta_ = std::move(meta);
+  session_ = std::move(session);
 }
 
 std::vector<Hit> UserIndex::Search(const SearchRequest& req) const {
@@ -321,7 +326,7 @@ IndexMemory UserIndex::MemoryBytes() const {
   IndexMemory m;
   m.text = text_.capacity();
   m.vectors = vectors_.MemoryBytes();
-  m.index = sizeof(*this) + lexical_.MemoryBytes() + meta_.capacity() * sizeof(Meta) +
+  m.index = sizeof(*this) + lexical_.MemoryBytes() + meta_.capacity() * sizeof(Meta) + session_.capacity() * sizeof(uint32_t) +
             chunk_ids_.MemoryBytes() + chunk_ordinal_.capacity() * sizeof(uint32_t) +
             record_ids_.MemoryBytes() + labels_.MemoryBytes() + sources_.capacity();
   return m;

@@ -125,13 +125,15 @@ class UserIndex {
   std::string_view Type(uint32_t o) const { return labels_.Get(meta_[o].type); }
   std::string_view Source(uint32_t o) const { return labels_.Get(meta_[o].source); }
   std::string_view Speaker(uint32_t o) const { return labels_.Get(meta_[o].speaker); }
-  std::string_view SessionId(uint32_t o) const { return labels_.Get(meta_[o].session); }
+  std::string_view SessionId(uint32_t o) const { return labels_.Get(session_[o]); }
   // The record's metadata as stored ("" = none).
   std::string_view Metadata(uint32_t o) const { return labels_.Get(meta_[o].metadata); }
   // Interned ids of the session and speaker labels: equal ids mean equal strings. Below label_count().
-  uint32_t SessionKey(uint32_t o) const { return meta_[o].session; }
+  uint32_t SessionKey(uint32_t o) const { return session_[o]; }
   uint32_t SpeakerKey(uint32_t o) const { return meta_[o].speaker; }
   uint32_t label_count() const { return labels_.size(); }
+  // The interned id of a label (compare with SessionKey / SpeakerKey), or StringTable::kNone.
+  uint32_t LabelKey(std::string_view label) const { return labels_.Find(label); }
   domain::RecordKind Kind(uint32_t o) const { return meta_[o].kind; }
   TimeMs Timestamp(uint32_t o) const { return meta_[o].timestamp; }
   bool HasVector(uint32_t o) const { return vectors_.HasVector(o); }
@@ -139,10 +141,8 @@ class UserIndex {
   std::vector<std::string_view> SourceIds(uint32_t o) const;
   const InvertedIndex& lexical() const { return lexical_; }
   const VectorMatrix& vectors() const { return vectors_; }
-  // True when `query_vector` would be used by Search (same dimension as the stored vectors).
-  bool AcceptsQueryVector(std::span<const float> query_vector) const {
-    return vectors_.dim() != 0 && query_vector.size() == vectors_.dim();
-  }
+  // True when `query_vector` would be used by Search: of the stored vectors' dimension, non-zero.
+  bool AcceptsQueryVector(std::span<const float> query_vector) const { return vectors_.AcceptsQuery(query_vector); }
 
   // The store version of this user that the index reflects (see IndexCache).
   int64_t version() const { return version_; }
@@ -156,7 +156,7 @@ class UserIndex {
     uint32_t record_id;   // in record_ids_
     uint32_t text_begin;  // in text_
     uint32_t text_len;
-    uint32_t type, source, speaker, session, metadata;  // in labels_
+    uint32_t type, source, speaker, metadata;  // in labels_
     TimeMs timestamp;
     domain::RecordKind kind;
     uint32_t sources_begin;  // in sources_; empty: the record id alone
@@ -170,6 +170,8 @@ class UserIndex {
   InvertedIndex lexical_;
   VectorMatrix vectors_;
   std::vector<Meta> meta_;               // by ordinal
+  std::vector<uint32_t> session_;        // by ordinal, in labels_: apart from meta_ because the ranker
+                                         // reads it for every lexical match
   StringTable chunk_ids_;
   std::vector<uint32_t> chunk_ordinal_;  // chunk_ids_ id -> live ordinal, or kNoOrdinal
   StringTable record_ids_;

@@ -55,25 +55,21 @@ Status VectorMatrix::Check(std::span<const float> v) const {
 void VectorMatrix::SetDim(size_t dim) {
   dim_ = dim;
   const size_t cap = static_cast<size_t>(std::max(reserve_rows_, rows_)) * dim_;
-  if (storage_ == VectorStorage::kFloat32) {
+  if (has_f32()) {
     f32_.reserve(cap);
     f32_.assign(static_cast<size_t>(rows_) * dim_, 0.f);
-  } else {
-    i8_.reserve(cap);
-    i8_.assign(static_cast<size_t>(rows_) * dim_, 0);
   }
+  i8_.reserve(cap);
+  i8_.assign(static_cast<size_t>(rows_) * dim_, 0);
 }
 
 void VectorMatrix::Reserve(uint32_t rows) {
   reserve_rows_ = rows;
   has_.reserve((static_cast<size_t>(rows) + 63) / 64);
-  if (storage_ == VectorStorage::kInt8) scale_.reserve(rows);
+  scale_.reserve(rows);
   if (dim_ == 0) return;
-  if (storage_ == VectorStorage::kFloat32) {
-    f32_.reserve(static_cast<size_t>(rows) * dim_);
-  } else {
-    i8_.reserve(static_cast<size_t>(rows) * dim_);
-  }
+  if (has_f32()) f32_.reserve(static_cast<size_t>(rows) * dim_);
+  i8_.reserve(static_cast<size_t>(rows) * dim_);
 }
 
 void VectorMatrix::ShrinkToFit() {
@@ -100,30 +96,28 @@ void VectorMatrix::StoreRow(uint32_t row, std::span<const float> v) {
   thread_local std::vector<float> unit;
   Normalize(v, unit);  // Check() already rejected vectors that cannot be normalized
   const size_t at = static_cast<size_t>(row) * dim_;
-  if (storage_ == VectorStorage::kFloat32) {
-    std::memcpy(f32_.data() + at, unit.data(), dim_ * sizeof(float));
-  } else {
-    scale_[row] = Quantize(unit, i8_.data() + at);
-  }
+  if (has_f32()) std::memcpy(f32_.data() + at, unit.data(), dim_ * sizeof(float));
+  scale_[row] = Quantize(unit, i8_.data() + at);
   SetBit(row, true);
 }
 
 Status VectorMatrix::Append(std::span<const float> v) {
   Status st = Check(v);
+  AppendChecked(st.ok() ? v : std::span<const float>());
+  return st;
+}
+
+void VectorMatrix::AppendChecked(std::span<const float> v) {
   const uint32_t row = rows_++;
   if ((row & 63) == 0) has_.push_back(0);
-  if (storage_ == VectorStorage::kInt8) scale_.push_back(0.f);
-  if (dim_ == 0 && st.ok() && !v.empty()) {
+  scale_.push_back(0.f);
+  if (dim_ == 0 && !v.empty()) {
     SetDim(v.size());  // sizes storage for every row so far, this one included
   } else if (dim_ != 0) {
-    if (storage_ == VectorStorage::kFloat32) {
-      f32_.resize(f32_.size() + dim_, 0.f);
-    } else {
-      i8_.resize(i8_.size() + dim_, 0);
-    }
+    if (has_f32()) f32_.resize(f32_.size() + dim_, 0.f);
+    i8_.resize(i8_.size() + dim_, 0);
   }
-  if (st.ok() && !v.empty()) StoreRow(row, v);
-  return st;
+  if (!v.empty()) StoreRow(row, v);
 }
 
 Status VectorMatrix::Set(uint32_t row, std::span<const float> v) {
@@ -141,48 +135,142 @@ Status VectorMatrix::Set(uint32_t row, std::span<const float> v) {
 void VectorMatrix::Clear(uint32_t row) {
   if (!HasVector(row)) return;
   const size_t at = static_cast<size_t>(row) * dim_;
-  if (storage_ == VectorStorage::kFloat32) {
-    std::fill_n(f32_.data() + at, dim_, 0.f);
-  } else {
-    std::fill_n(i8_.data() + at, dim_, 0);
-    scale_[row] = 0;
-  }
+  if (has_f32()) std::fill_n(f32_.data() + at, dim_, 0.f);
+  std::fill_n(i8_.data() + at, dim_, 0);
+  scale_[row] = 0;
   SetBit(row, false);
 }
 
 std::vector<float> VectorMatrix::Row(uint32_t row) const {
   if (!HasVector(row)) return {};
   const size_t at = static_cast<size_t>(row) * dim_;
-  if (storage_ == VectorStorage::kFloat32) return {f32_.begin() + at, f32_.begin() + at + dim_};
+  if (has_f32()) return {f32_.begin() + at, f32_.begin() + at + dim_};
   std::vector<float> out(dim_);
   for (size_t i = 0; i < dim_; ++i) out[i] = static_cast<float>(i8_[at + i]) * scale_[row];
   return out;
 }
 
+bool VectorMatrix::AcceptsQuery(std::span<const float> query) const {
+  return dim_ != 0 && query.size() == dim_ && Check(query).ok();
+}
+
+bool VectorMatrix::PrepareQuery(std::span<const float> query, PreparedQuery& q) const {
+  if (dim_ == 0 || query.size() != dim_ || !Normalize(query, q.unit)) return false;
+  q.q8.resize(dim_);
+  q.q_scale = Quantize(q.unit, q.q8.data());
+  return true;
+}
+
 bool VectorMatrix::Scores(std::span<const float> query, std::span<float> out) const {
-  if (dim_ == 0 || query.size() != dim_ || out.size() < rows_) return false;
-  thread_local std::vector<float> unit;
-  if (!Normalize(query, unit)) return false;
-  if (storage_ == VectorStorage::kFloat32) {
-    kernels::DotRowsF32(f32_.data(), rows_, dim_, unit.data(), out.data());
+  thread_local PreparedQuery q;
+  if (out.size() < rows_ || !PrepareQuery(query, q)) return false;
+  if (has_f32()) {
+    kernels::DotRowsF32(f32_.data(), rows_, dim_, q.unit.data(), out.data());
   } else {
-    thread_local std::vector<int8_t> q8;
-    q8.resize(dim_);
-    const float q_scale = Quantize(unit, q8.data());
-    kernels::DotRowsI8(i8_.data(), scale_.data(), rows_, dim_, q8.data(), q_scale, out.data());
+    ApproxScores(q, out.data());
   }
   return true;
 }
 
-std::vector<ScoredDoc> VectorMatrix::TopK(std::span<const float> query, size_t k, DocFilter filter) const {
+void VectorMatrix::ApproxScores(const PreparedQuery& q, float* out) const {
+  kernels::DotRowsI8(i8_.data(), scale_.data(), rows_, dim_, q.q8.data(), q.q_scale, out);
+}
+
+float VectorMatrix::Score(const PreparedQuery& q, uint32_t row) const {
+  const size_t at = static_cast<size_t>(row) * dim_;
+  if (has_f32()) return kernels::DotF32(f32_.data() + at, q.unit.data(), dim_);
+  // The expression of the int8 row kernel, so a row scores here exactly as in Scores().
+  return scale_[row] * q.q_scale * static_cast<float>(kernels::DotI8(i8_.data() + at, q.q8.data(), dim_));
+}
+
+bool VectorMatrix::ScoreRows(std::span<const float> query, std::span<const uint32_t> rows,
+                             std::span<float> out) const {
+  thread_local PreparedQuery q;
+  if (out.size() < rows.size() || !PrepareQuery(query, q)) return false;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (has_f32() && i + 1 < rows.size()) PrefetchRow(rows[i + 1]);
+    out[i] = HasVector(rows[i]) ? Score(q, rows[i]) : 0.f;
+  }
+  return true;
+}
+
+std::vector<ScoredDoc> VectorMatrix::TopK(std::span<const float> query, size_t k, DocFilter filter,
+                                          float min_score, size_t rescore) const {
+  thread_local PreparedQuery q;
   thread_local std::vector<float> scores;
+  if (k == 0 || !PrepareQuery(query, q)) return {};
   scores.resize(rows_);
-  if (!Scores(query, scores)) return {};
+  const bool exact_scan = has_f32() && rescore == SIZE_MAX;
+  if (exact_scan) {
+    kernels::DotRowsF32(f32_.data(), rows_, dim_, q.unit.data(), scores.data());
+  } else {
+    ApproxScores(q, scores.data());
+  }
+  if (exact_scan || !has_f32()) {
+    // The scanned scores are the final ones.
+    TopKCollector top(k);
+    for (uint32_t r = 0; r < rows_; ++r) {
+      const float s = scores[r];
+      if (s > min_score && top.WouldKeep(s) && HasVector(r) && filter(r)) top.Push({r, s, 0});
+    }
+    return top.Take();
+  }
+  // int8 pre-scan: at least the best `depth` rows by their int8 cosine, then their float32 cosines.
+  // No min_score cut before rescoring: a row's int8 cosine may sit on either side of its float32 one.
+  const size_t depth = std::max(k, rescore == 0 ? RescoreDepth(k) : rescore);
+  thread_local std::vector<uint32_t> picked;
+  SelectAtLeast(scores, depth, filter, picked);
   TopKCollector top(k);
-  for (uint32_t r = 0; r < rows_; ++r) {
-    if (HasVector(r) && filter(r)) top.Push({r, scores[r], 0});
+  for (size_t i = 0; i < picked.size(); ++i) {
+    if (i + 1 < picked.size()) PrefetchRow(picked[i + 1]);
+    const float s = Score(q, picked[i]);
+    if (s > min_score && top.WouldKeep(s)) top.Push({picked[i], s, 0});
   }
   return top.Take();
+}
+
+void VectorMatrix::SelectAtLeast(std::span<const float> scores, size_t depth, DocFilter filter,
+                                 std::vector<uint32_t>& out) const {
+  // A histogram of the scores (cosines, in [-1, 1]) in fine buckets, then every row from the top
+  // bucket down to the one where `depth` rows are reached: one branch-free counting pass and one
+  // collecting pass, where a bounded heap of `depth` would take a mispredicted branch per level of
+  // each of its thousands of insertions. The filter runs on collected rows only; when it rejects
+  // some, the threshold moves down a bucket at a time.
+  constexpr int kBuckets = 2048;
+  thread_local std::vector<uint32_t> count;
+  count.assign(kBuckets, 0);
+  auto bucket = [](float s) {
+    const int b = static_cast<int>((s + 1.0f) * (kBuckets / 2));
+    return b < 0 ? 0 : (b >= kBuckets ? kBuckets - 1 : b);  // NaN lands in bucket 0
+  };
+  for (uint32_t r = 0; r < rows_; ++r) count[bucket(scores[r])] += HasVector(r) ? 1 : 0;
+  out.clear();
+  int low = kBuckets;  // rows of buckets [low, kBuckets) are collected
+  size_t above = 0;    // rows with a vector in them, before filtering
+  while (low > 0) {
+    int next = low;
+    size_t want = depth > out.size() ? depth - out.size() : 0;
+    while (next > 0 && want > 0) {
+      --next;
+      const size_t c = count[next];
+      want = c >= want ? 0 : want - c;
+      above += c;
+    }
+    // Collect the rows of buckets [next, low).
+    for (uint32_t r = 0; r < rows_; ++r) {
+      const int b = bucket(scores[r]);
+      if (b >= next && b < low && HasVector(r) && filter(r)) out.push_back(r);
+    }
+    low = next;
+    if (out.size() >= depth || above >= vector_count_) break;
+  }
+}
+
+void VectorMatrix::PrefetchRow(uint32_t row) const {
+  // A row is dim_ * 4 bytes of float32 in random order: start loading all its lines while the
+  // previous row is computed.
+  const char* p = reinterpret_cast<const char*>(f32_.data() + static_cast<size_t>(row) * dim_);
+  for (size_t off = 0; off < dim_ * sizeof(float); off += 64) __builtin_prefetch(p + off);
 }
 
 void VectorMatrix::Compact(std::span<const uint32_t> remap, uint32_t new_rows) {
@@ -194,14 +282,13 @@ void VectorMatrix::Compact(std::span<const uint32_t> remap, uint32_t new_rows) {
     // to <= r because remap increases over kept rows: moving forward in place never overwrites a
     // row that is still to be read.
     if (dim_ != 0 && to != r) {
-      if (storage_ == VectorStorage::kFloat32) {
+      if (has_f32()) {
         std::memmove(f32_.data() + static_cast<size_t>(to) * dim_, f32_.data() + static_cast<size_t>(r) * dim_,
                      dim_ * sizeof(float));
-      } else {
-        std::memmove(i8_.data() + static_cast<size_t>(to) * dim_, i8_.data() + static_cast<size_t>(r) * dim_, dim_);
       }
+      std::memmove(i8_.data() + static_cast<size_t>(to) * dim_, i8_.data() + static_cast<size_t>(r) * dim_, dim_);
     }
-    if (storage_ == VectorStorage::kInt8) scale_[to] = scale_[r];
+    scale_[to] = scale_[r];
     if (HasVector(r)) {
       has[to >> 6] |= uint64_t{1} << (to & 63);
       ++count;
@@ -210,15 +297,14 @@ void VectorMatrix::Compact(std::span<const uint32_t> remap, uint32_t new_rows) {
   rows_ = new_rows;
   vector_count_ = count;
   has_ = std::move(has);
-  if (storage_ == VectorStorage::kFloat32) {
+  if (has_f32()) {
     f32_.resize(static_cast<size_t>(rows_) * dim_);
     f32_.shrink_to_fit();
-  } else {
-    i8_.resize(static_cast<size_t>(rows_) * dim_);
-    i8_.shrink_to_fit();
-    scale_.resize(rows_);
-    scale_.shrink_to_fit();
   }
+  i8_.resize(static_cast<size_t>(rows_) * dim_);
+  i8_.shrink_to_fit();
+  scale_.resize(rows_);
+  scale_.shrink_to_fit();
 }
 
 size_t VectorMatrix::MemoryBytes() const {

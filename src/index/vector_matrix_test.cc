@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 #include <set>
+#include <cstdint>
 #include <vector>
 
 #include "index/vector_kernels.h"
@@ -158,7 +159,109 @@ TEST_P(VectorTopKTest, CompactMovesRows) {
 INSTANTIATE_TEST_SUITE_P(Storage, VectorTopKTest,
                          ::testing::Values(VectorStorage::kFloat32, VectorStorage::kInt8));
 
-TEST(VectorMatrixTest, Int8IsFourTimesSmaller) {
+TEST(VectorKernelsTest, Int8KernelsAgreeToTheBit) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> byte(-127, 127);
+  for (size_t dim : {1, 31, 32, 63, 64, 65, 100, 384, 385, 1024}) {
+    std::vector<int8_t> rows(5 * dim), q(dim);
+    for (auto& x : rows) x = static_cast<int8_t>(byte(rng));
+    for (auto& x : q) x = static_cast<int8_t>(byte(rng));
+    rows[0] = 127, q[0] = -127;  // extremes
+    const std::vector<float> scales = {0.5f, 1.f, 2.f, 0.f, 0.25f};
+    std::vector<float> out(5);
+    kernels::DotRowsI8(rows.data(), scales.data(), 5, dim, q.data(), 0.125f, out.data());
+    for (size_t r = 0; r < 5; ++r) {
+      const int32_t want = kernels::scalar::DotI8(rows.data() + r * dim, q.data(), dim);
+      EXPECT_EQ(kernels::DotI8(rows.data() + r * dim, q.data(), dim), want) << dim;
+      if (kernels::UsingAvx2()) EXPECT_EQ(kernels::avx2::DotI8(rows.data() + r * dim, q.data(), dim), want) << dim;
+      EXPECT_EQ(out[r], scales[r] * 0.125f * static_cast<float>(want)) << dim << " row " << r;
+    }
+  }
+  RecordProperty("avx512_vnni", kernels::UsingAvx512Vnni() ? "yes" : "no");
+}
+
+TEST_P(VectorTopKTest, ScoreRowsEqualsScores) {
+  std::mt19937 rng(5);
+  VectorMatrix m(GetParam());
+  for (int r = 0; r < 50; ++r) ASSERT_TRUE(m.Append(r % 7 == 2 ? std::vector<float>{} : RandomVector(rng, 96)).ok());
+  const auto query = RandomVector(rng, 96);
+  std::vector<float> all(50);
+  ASSERT_TRUE(m.Scores(query, all));
+  const std::vector<uint32_t> rows = {49, 0, 2, 9, 9, 30};
+  std::vector<float> some(rows.size());
+  ASSERT_TRUE(m.ScoreRows(query, rows, some));
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(some[i], all[rows[i]]) << rows[i];
+  EXPECT_EQ(some[2], 0.f);  // row 2 has no vector
+  EXPECT_FALSE(m.ScoreRows(std::vector<float>(96, 0.f), rows, some));  // zero query
+  EXPECT_FALSE(m.ScoreRows(std::vector<float>(95, 1.f), rows, some));  // wrong dimension
+}
+
+// The int8 pre-scan with float32 rescoring returns what the exact float32 scan returns: same rows,
+// same order, same cosines, over a table of corpus shapes, k, filters and thresholds.
+TEST(VectorMatrixTest, PrescanTopKEqualsExactScan) {
+  struct Case {
+    size_t rows, dim, k;
+    int keep_one_in;   // filter: rows r with r % keep_one_in == 0 (1 = all)
+    float min_score;
+    bool clustered;    // rows are noisy copies of 8 centers: many near-ties around the cut
+  };
+  const Case cases[] = {
+      {2000, 384, 100, 1, -2.f, false}, {2000, 384, 10, 1, 0.f, false},  {3000, 384, 100, 7, 0.f, false},
+      {500, 64, 100, 1, -2.f, false},   {150, 384, 100, 1, -2.f, false}, {5000, 128, 300, 3, 0.05f, false},
+      {2000, 384, 100, 1, 0.f, true},   {4000, 256, 50, 2, -2.f, true},  {1000, 33, 20, 1, 0.f, true},
+  };
+  for (const Case& c : cases) {
+    std::mt19937 rng(static_cast<uint32_t>(c.rows + c.dim + c.k));
+    std::vector<std::vector<float>> centers;
+    for (int i = 0; i < 8; ++i) centers.push_back(RandomVector(rng, c.dim));
+    std::normal_distribution<float> noise(0.f, 0.3f);
+    VectorMatrix m(VectorStorage::kFloat32);
+    for (size_t r = 0; r < c.rows; ++r) {
+      if (r % 13 == 5) {
+        ASSERT_TRUE(m.Append({}).ok());
+        continue;
+      }
+      std::vector<float> v = c.clustered ? centers[r % 8] : RandomVector(rng, c.dim);
+      if (c.clustered) {
+        for (float& x : v) x += noise(rng);
+      }
+      ASSERT_TRUE(m.Append(v).ok());
+    }
+    const int keep = c.keep_one_in;
+    auto filter = [keep](uint32_t r) { return r % static_cast<uint32_t>(keep) == 0; };
+    for (int qi = 0; qi < 20; ++qi) {
+      std::vector<float> query = c.clustered ? centers[qi % 8] : RandomVector(rng, c.dim);
+      if (c.clustered) {
+        for (float& x : query) x += noise(rng);
+      }
+      const auto exact = m.TopK(query, c.k, filter, c.min_score, SIZE_MAX);
+      const auto pre = m.TopK(query, c.k, filter, c.min_score);
+      ASSERT_EQ(pre.size(), exact.size()) << c.rows << "x" << c.dim << " k " << c.k << " q " << qi;
+      for (size_t i = 0; i < exact.size(); ++i) {
+        EXPECT_EQ(pre[i], exact[i]) << c.rows << "x" << c.dim << " k " << c.k << " q " << qi << " #" << i;
+      }
+    }
+  }
+}
+
+TEST(VectorMatrixTest, PrescanRescoresAtLeastTheDepth) {
+  // With a rescoring depth of k, rows are still exact floats and filtered; with no rows accepted by
+  // the filter there is nothing to return.
+  std::mt19937 rng(3);
+  VectorMatrix m(VectorStorage::kFloat32);
+  for (int r = 0; r < 300; ++r) ASSERT_TRUE(m.Append(RandomVector(rng, 48)).ok());
+  const auto query = RandomVector(rng, 48);
+  std::vector<float> all(300);
+  ASSERT_TRUE(m.Scores(query, all));
+  for (const ScoredDoc& d : m.TopK(query, 5, {}, -2.f, 5)) EXPECT_EQ(d.score, all[d.ordinal]);
+  EXPECT_TRUE(m.TopK(query, 5, [](uint32_t) { return false; }).empty());
+  EXPECT_TRUE(m.TopK(query, 0).empty());
+  const auto all_rows = m.TopK(query, 1000);
+  EXPECT_EQ(all_rows.size(), 300u);  // fewer rows than k: all of them, best first
+  EXPECT_TRUE(std::is_sorted(all_rows.begin(), all_rows.end(), RanksBefore));
+}
+
+TEST(VectorMatrixTest, Int8StoresOnlyTheQuantizedCopy) {
   std::mt19937 rng(1);
   VectorMatrix f(VectorStorage::kFloat32), q(VectorStorage::kInt8);
   f.Reserve(1000);
@@ -168,7 +271,8 @@ TEST(VectorMatrixTest, Int8IsFourTimesSmaller) {
     ASSERT_TRUE(f.Append(v).ok());
     ASSERT_TRUE(q.Append(v).ok());
   }
-  EXPECT_NEAR(static_cast<double>(f.MemoryBytes()) / 1000, 384 * 4, 64);
+  // float32 keeps its int8 copy for pre-scans beside the floats.
+  EXPECT_NEAR(static_cast<double>(f.MemoryBytes()) / 1000, 384 * 4 + 384 + 4, 64);
   EXPECT_NEAR(static_cast<double>(q.MemoryBytes()) / 1000, 384 + 4, 64);
 }
 

@@ -90,3 +90,55 @@ TEST(AnalyzerTest, DeterministicAcrossThreads) {
 
 }  // namespace
 }  // namespace engram::text
+
+namespace engram::text {
+namespace {
+
+// Words' terms are remembered per thread: a thread that has seen every word before analyzes to the
+// same terms, positions and offsets as one that has seen none (a fresh thread), for index and query
+// analysis and for non-default options (which are not remembered).
+TEST(AnalyzerTest, RememberedWordsAnalyzeAsFreshOnes) {
+  const std::vector<std::string> texts = {
+      "The meetings were moved; THE meeting moves. Running runners ran.",
+      "Caroline's caf\u00e9 didn't open, caf\u00e9s open at 9:30 a.m. in the U.S.",
+      "What did Melanie paint? Melanie painted a lake sunrise in 2022.",
+      "Who is she? She is who she is.",
+      "stand-up stand up standing #standup @stand ash@stand.io https://stand.example.com/up",
+  };
+  auto analyze_all = [&](std::vector<std::vector<Term>>& index, std::vector<std::vector<Term>>& query,
+                         std::vector<V>& surface) {
+    for (const auto& t : texts) {
+      index.push_back(Analyze(t));
+      query.push_back(AnalyzeQuery(t).terms);
+      surface.push_back(AnalyzeToStrings(t, AnalyzerOptions{.remove_stopwords = false, .stem = false}));
+    }
+  };
+  std::vector<std::vector<Term>> fresh_index, fresh_query;
+  std::vector<V> fresh_surface;
+  std::thread([&] { analyze_all(fresh_index, fresh_query, fresh_surface); }).join();
+  std::vector<std::vector<Term>> index, query;
+  std::vector<V> surface;
+  for (int round = 0; round < 2; ++round) {  // the second round finds every word remembered
+    index.clear(), query.clear(), surface.clear();
+    analyze_all(index, query, surface);
+  }
+  auto same = [](const std::vector<Term>& a, const std::vector<Term>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].text != b[i].text || a[i].position != b[i].position || a[i].begin != b[i].begin ||
+          a[i].end != b[i].end || a[i].kind != b[i].kind) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_TRUE(same(index[i], fresh_index[i])) << texts[i];
+    EXPECT_TRUE(same(query[i], fresh_query[i])) << texts[i];
+    EXPECT_EQ(surface[i], fresh_surface[i]) << texts[i];
+  }
+  EXPECT_EQ(AnalyzeToStrings("The meetings were moved"), (V{"meet", "move"}));
+}
+
+}  // namespace
+}  // namespace engram::text

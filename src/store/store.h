@@ -201,7 +201,7 @@ class Store {
   // changed since it was embedded (an update raced the embedding), is silently dropped.
   virtual Status PutChunkVectors(const std::string& workspace, int64_t uid, const std::string& model,
                                  const std::vector<domain::ChunkVector>& vectors) = 0;
-  // The stored vectors of embedder `model` (text left empty), in ListChunks order.
+  // The stored vectors of embedder `model` (text left empty), in the order they were stored.
   virtual Result<std::vector<domain::ChunkVector>> ListChunkVectors(const std::string& workspace, int64_t uid,
                                                                     const std::string& model) = 0;
 };

@@ -126,6 +126,31 @@ TEST(SchemaTest, AppendedMigrationRunsOnceOnTopOfExisting) {
   EXPECT_TRUE(c->Exec("INSERT INTO memories_test DEFAULT VALUES").ok());
 }
 
+TEST(SchemaTest, VectorsMoveOffTheChunkRowsKeepingThemAndTheCascade) {
+  TempDir dir;
+  auto c = OpenOrDie(dir.File("t.db"));
+  ASSERT_TRUE(c->ExecScript("PRAGMA foreign_keys = ON").ok());
+  std::vector<Migration> before(Migrations().begin(), Migrations().begin() + 6);
+  ASSERT_TRUE(Migrate(*c, before).ok());
+  ASSERT_TRUE(c->ExecScript(
+                   "INSERT INTO users (uid, workspace, user_id, created_at, updated_at) VALUES (1, 'ws', 'u', 0, 0);"
+                   "INSERT INTO records (rid, uid, record_id, kind, ts, content, created_at, updated_at) "
+                   "VALUES (1, 1, 'r', 0, 0, 'hello', 0, 0);"
+                   "INSERT INTO chunks (uid, record_rid, chunk_id, n, text, kind, ts, vector, vector_model) "
+                   "VALUES (1, 1, 'r#0', 0, 'hello', 0, 0, x'0000803f', 'hash'), "
+                   "       (1, 1, 'r#1', 1, 'world', 0, 0, NULL, NULL);")
+                  .ok());
+  ASSERT_TRUE(Migrate(*c).ok());
+  EXPECT_EQ(*SchemaVersion(*c), LatestSchemaVersion());
+  EXPECT_EQ(*c->QueryInt("SELECT count(*) FROM chunk_vectors WHERE uid = 1 AND chunk_id = 'r#0' AND model = 'hash' "
+                         "AND vector = x'0000803f'"),
+            1);
+  EXPECT_EQ(*c->QueryInt("SELECT count(*) FROM chunk_vectors"), 1) << "chunks without a vector have none";
+  EXPECT_FALSE(c->Exec("SELECT vector FROM chunks").ok()) << "the column is gone";
+  ASSERT_TRUE(c->Exec("DELETE FROM chunks WHERE record_rid = 1").ok());
+  EXPECT_EQ(*c->QueryInt("SELECT count(*) FROM chunk_vectors"), 0) << "a deleted chunk takes its vector";
+}
+
 TEST(SchemaTest, FailedMigrationLeavesPreviousVersion) {
   TempDir dir;
   auto c = OpenOrDie(dir.File("t.db"));

@@ -205,13 +205,39 @@ CREATE TABLE scoped_memories (
 CREATE INDEX scoped_memories_scope ON scoped_memories(workspace, kind, group_id);
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Vectors move off the chunk rows into their own table. On the chunk row (a WITHOUT ROWID b-tree, whose
+// rows keep about 1 KB in-page) a 1.5 KB vector left four rows to a page, so listing a user's chunks
+// read the vectors' pages too, and listing the vectors sorted 15 MB through a temporary b-tree. Here
+// a chunk row is its text and labels, and the vectors of a user are read in rowid order (insertion
+// order, the order chunks are written); a user's chunks are listed from its records in rid order, so
+// neither list sorts. The foreign key keeps "replacing a record's chunks drops their
+// vectors": deleting a chunk cascades to its vector.
+constexpr std::string_view kV7VectorTable = R"sql(
+CREATE TABLE chunk_vectors (
+  uid       INTEGER NOT NULL,
+  chunk_id  TEXT NOT NULL,
+  model     TEXT NOT NULL,
+  vector    BLOB NOT NULL,
+  UNIQUE (uid, chunk_id),
+  FOREIGN KEY (uid, chunk_id) REFERENCES chunks(uid, chunk_id) ON DELETE CASCADE
+);
+CREATE INDEX chunk_vectors_user ON chunk_vectors(uid);  -- (uid, rowid): a user's vectors in rowid order, no sort
+CREATE INDEX records_user ON records(uid);              -- (uid, rid): a user's chunks in record order, no sort
+INSERT INTO chunk_vectors (uid, chunk_id, model, vector)
+  SELECT uid, chunk_id, vector_model, vector FROM chunks WHERE vector IS NOT NULL AND vector_model IS NOT NULL
+  ORDER BY uid, record_rid, n;
+ALTER TABLE chunks DROP COLUMN vector;
+ALTER TABLE chunks DROP COLUMN vector_model;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "initial: api_keys, users, records, chunks", kV1Initial},
     {2, "chunk vectors", kV2ChunkVectors},
     {3, "memories, traits, stage3 items, extraction marks", kV3Memories},
     {4, "record role and team scopes", kV4RecordScopes},
     {5, "extraction failures", kV5ExtractionFailures},
     {6, "organization: groups, memberships, promoted memories", kV6Organization},
+    {7, "chunk vectors in their own table", kV7VectorTable},
 }};
 
 }  // namespace

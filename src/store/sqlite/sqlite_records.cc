@@ -111,10 +111,10 @@ Record ReadRecord(const Query& q) {
   return r;
 }
 
-constexpr std::string_view kSelectChunk =
+constexpr std::string_view kChunkColumns =
     "SELECT c.chunk_id, r.record_id, c.n, c.text, c.kind, c.type, c.source, c.speaker, c.ts, r.session_id, "
-    "r.metadata "
-    "FROM chunks c JOIN records r ON r.rid = c.record_rid ";
+    "r.metadata ";
+constexpr std::string_view kChunkFrom = "FROM chunks c JOIN records r ON r.rid = c.record_rid ";
 
 Chunk ReadChunk(const Query& q) {
   Chunk ch;
@@ -224,7 +224,8 @@ Result<std::optional<Record>> SqliteStore::GetRecord(const std::string& workspac
       record = ReadRecord(q);
     }
     ENGRAM_ASSIGN_OR_RETURN(
-        Query q, c.Prepare(std::string(kSelectChunk) + "WHERE c.record_rid = ?1 ORDER BY c.n", rid));
+        Query q, c.Prepare(std::string(kChunkColumns) + std::string(kChunkFrom) + "WHERE c.record_rid = ?1 ORDER BY c.n",
+                           rid));
     ENGRAM_RETURN_IF_ERROR(q.CollectRows(record->chunks, ReadChunk));
     return Status::Ok();
   });
@@ -282,7 +283,9 @@ Result<std::vector<Chunk>> SqliteStore::ListChunks(const std::string& workspace,
     ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
     if (!mine) return Status::Ok();
     ENGRAM_ASSIGN_OR_RETURN(
-        Query q, c.Prepare(std::string(kSelectChunk) + "WHERE c.uid = ?1 ORDER BY c.record_rid, c.n",
+        Query q, c.Prepare(std::string(kChunkColumns) +
+                               "FROM records r JOIN chunks c ON c.record_rid = r.rid WHERE r.uid = ?1 "
+                               "ORDER BY r.rid, c.n",
                            uid));
     ENGRAM_RETURN_IF_ERROR(q.CollectRows(chunks, ReadChunk));
     return Status::Ok();
@@ -299,9 +302,12 @@ Status SqliteStore::PutChunkVectors(const std::string& workspace, int64_t uid, c
     if (!mine) return Status::Ok();  // the user was deleted meanwhile: nothing to attach to
     for (const auto& v : vectors) {
       std::string_view blob(reinterpret_cast<const char*>(v.vector.data()), v.vector.size() * sizeof(float));
+      // Only onto the chunk as it was embedded: a chunk replaced meanwhile (other text) gets none.
       ENGRAM_RETURN_IF_ERROR(c.Exec(
-          "UPDATE chunks SET vector = ?1, vector_model = ?2 WHERE uid = ?3 AND chunk_id = ?4 AND text = ?5",
-          Blob{blob}, model, uid, v.chunk_id, v.text));
+          "INSERT INTO chunk_vectors (uid, chunk_id, model, vector) SELECT uid, chunk_id, ?1, ?2 FROM chunks "
+          "WHERE uid = ?3 AND chunk_id = ?4 AND text = ?5 "
+          "ON CONFLICT (uid, chunk_id) DO UPDATE SET model = excluded.model, vector = excluded.vector",
+          model, Blob{blob}, uid, v.chunk_id, v.text));
     }
     return Status::Ok();
   });
@@ -314,8 +320,8 @@ Result<std::vector<domain::ChunkVector>> SqliteStore::ListChunkVectors(const std
     out.clear();
     ENGRAM_ASSIGN_OR_RETURN(bool mine, UserInWorkspace(c, workspace, uid));
     if (!mine) return Status::Ok();
-    ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare("SELECT chunk_id, vector FROM chunks WHERE uid = ?1 AND "
-                                               "vector_model = ?2 AND vector IS NOT NULL ORDER BY record_rid, n",
+    ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare("SELECT chunk_id, vector FROM chunk_vectors WHERE uid = ?1 AND "
+                                               "model = ?2 ORDER BY rowid",
                                                uid, model));
     while (true) {
       ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());

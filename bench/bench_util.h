@@ -9,6 +9,9 @@
 
 namespace engram::bench {
 
+// The API key every benchmark starts its engramd with.
+inline constexpr const char* kKey = "bench_key_0123456789abcdef";
+
 // The value after `name` on the command line, or `def`.
 inline std::string Arg(int argc, char** argv, const char* name, const char* def) {
   for (int i = 1; i + 1 < argc; ++i) {
@@ -24,7 +27,7 @@ inline double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
-// The value of an unlabelled series in a Prometheus text page, or -1.
+// The value of a series (name with its labels, as printed) in a Prometheus text page, or -1.
 inline double MetricValue(const std::string& text, const std::string& name) {
   const auto pos = text.find("\n" + name + " ");
   if (pos == std::string::npos) return -1;

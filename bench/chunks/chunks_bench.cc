@@ -43,7 +43,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kKey = "bench_key_0123456789abcdef";
+using engram::bench::kKey;
 
 double NumberAfter(const std::string& text, const std::string& key) {
   const auto pos = text.find(key);
@@ -133,11 +133,8 @@ int main(int argc, char** argv) {
       for (const char* series : {"engram_store_read_seconds_sum{op=\"list_chunks\"}",
                                  "engram_store_read_seconds_sum{op=\"list_chunk_vectors\"}",
                                  "engram_index_load_seconds_sum"}) {
-        const auto pos = m->body.find(std::string("\n") + series + " ");
-        if (pos != std::string::npos) {
-          cold_breakdown += std::string("    ") + series + " = " +
-                            std::to_string(1000 * std::stod(m->body.substr(pos + std::strlen(series) + 2))) + " ms\n";
-        }
+        const double seconds = MetricValue(m->body, series);
+        if (seconds >= 0) cold_breakdown += std::string("    ") + series + " = " + std::to_string(1000 * seconds) + " ms\n";
       }
     }
   }

@@ -31,7 +31,7 @@ using engram::bench::Percentile;
 
 namespace {
 
-constexpr const char* kKey = "bench_key_0123456789abcdef";
+using engram::bench::kKey;
 
 
 long PeakRssKb(pid_t pid) {

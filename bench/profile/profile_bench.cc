@@ -32,7 +32,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kKey = "bench_key_0123456789abcdef";
+using engram::bench::kKey;
 
 
 

@@ -93,13 +93,17 @@ void ApiApp::Add(std::string method, std::string pattern, std::optional<domain::
                 ThreadPool& pool = r->runs == Runs::kCompute ? compute_pool_ : pool_;
                 const bool queued = pool.TrySubmit([this, r, shared_req, writer] { writer->Send(Run(*r, *shared_req)); });
                 if (!queued) {
-                  HttpResponse busy = ErrorResponse(Status::Unavailable("Server busy; retry shortly"), shared_req->request_id);
-                  busy.headers.emplace_back("Retry-After", "1");
-                  Observe(r->name, shared_req->method, busy.status, 0);
-                  writer->Send(std::move(busy));
+                  SendBusy(*r, *shared_req, *writer);
                 }
               },
               r->name);
+}
+
+void ApiApp::SendBusy(const Route& route, const HttpRequest& req, ResponseWriter& writer) {
+  HttpResponse busy = ErrorResponse(Status::Unavailable("Server busy; retry shortly"), req.request_id);
+  busy.headers.emplace_back("Retry-After", "1");
+  Observe(route.name, req.method, busy.status, 0);
+  writer.Send(std::move(busy));
 }
 
 void ApiApp::AddStreaming(std::string method, std::string pattern, domain::KeyScope scope, StreamHandler h) {
@@ -116,10 +120,7 @@ void ApiApp::AddStreaming(std::string method, std::string pattern, domain::KeySc
                 const bool queued =
                     stream_pool_.TrySubmit([this, r, shared_req, writer] { RunStreaming(*r, *shared_req, *writer); });
                 if (!queued) {
-                  HttpResponse busy = ErrorResponse(Status::Unavailable("Server busy; retry shortly"), shared_req->request_id);
-                  busy.headers.emplace_back("Retry-After", "1");
-                  Observe(r->name, shared_req->method, busy.status, 0);
-                  writer->Send(std::move(busy));
+                  SendBusy(*r, *shared_req, *writer);
                 }
               },
               r->name);

@@ -128,6 +128,8 @@ class ApiApp {
   Result<domain::ApiKey> Authorize(const Route& route, const HttpRequest& req, HttpResponse* early);
   int RateLimitFor(const domain::ApiKey& key) const;
   void Observe(const std::string& route, const std::string& method, int status, double seconds);
+  // 503 + Retry-After when a handler pool is full.
+  void SendBusy(const Route& route, const HttpRequest& req, ResponseWriter& writer);
   // The workspace an admin request acts on; PermissionDenied when the key may not.
   Result<std::string> AdminWorkspace(const domain::ApiKey& key, const std::string& requested) const;
 

@@ -1,4 +1,4 @@
-// The single mapping from domain status codes to HTTP, and the one error body shape:
+// The single mapping from domain status codes to HTTP, the one error body shape, and JSON answers:
 //   {"error":{"code":"INVALID_REQUEST","message":"Missing field: conversation"}}
 // Pure; thread-safe.
 #pragma once
@@ -19,5 +19,12 @@ std::string ErrorBody(std::string_view code, std::string_view message);
 // Internal errors do not leak their message: the client sees the request id instead.
 HttpResponse ErrorResponse(const Status& status, const std::string& request_id,
                            std::string_view code_override = {});
+// A JSON answer (the body is already serialized).
+inline HttpResponse JsonResponse(std::string body, int status = 200) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
 
 }  // namespace engram::api

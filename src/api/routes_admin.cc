@@ -15,10 +15,7 @@ void ApiApp::AddAdminRoutes() {
                                 s_.keys->Create(workspace, create.scope, create.name,
                                                 create.test ? service::KeyService::kTestPrefix
                                                             : service::KeyService::kLivePrefix));
-        HttpResponse r;
-        r.status = 201;
-        r.body = dto::CreatedKeyJson(created);
-        return r;
+        return JsonResponse(dto::CreatedKeyJson(created), 201);
       });
 
   Add("GET", "/admin/keys", KeyScope::kAdmin,
@@ -33,9 +30,7 @@ void ApiApp::AddAdminRoutes() {
           ENGRAM_ASSIGN_OR_RETURN(workspace, AdminWorkspace(key, requested));
         }
         ENGRAM_ASSIGN_OR_RETURN(auto keys, s_.keys->List(workspace));
-        HttpResponse r;
-        r.body = dto::KeyListJson(keys);
-        return r;
+        return JsonResponse(dto::KeyListJson(keys));
       });
 
   Add("DELETE", "/admin/keys/{key_id}", KeyScope::kAdmin,
@@ -44,9 +39,7 @@ void ApiApp::AddAdminRoutes() {
         Status st = s_.keys->Revoke(scope_ws, req.path_params.at("key_id"));
         if (st.code() == StatusCode::kNotFound) return ErrorResponse(st, req.request_id, "NOT_FOUND");
         ENGRAM_RETURN_IF_ERROR(st);
-        HttpResponse r;
-        r.body = R"({"revoked":true})";
-        return r;
+        return JsonResponse(R"({"revoked":true})");
       });
 }
 

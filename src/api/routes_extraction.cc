@@ -1,6 +1,7 @@
 // POST /profiles/{profile_id}/ingest (synchronous extraction, seed 003) and GET /status (where a
 // user's records stand in background extraction).
 #include "api/app.h"
+#include "api/errors.h"
 #include "api/dto/profile_ingest_dto.h"
 
 namespace engram::api {
@@ -13,9 +14,7 @@ void ApiApp::AddExtractionRoutes() {
         ENGRAM_ASSIGN_OR_RETURN(auto command,
                                 dto::ParseProfileIngest(req.body, key.workspace, req.path_params.at("profile_id")));
         ENGRAM_ASSIGN_OR_RETURN(auto result, s_.profile_ingest->Ingest(command));
-        HttpResponse r;
-        r.body = dto::ProfileIngestJson(result, command);
-        return r;
+        return JsonResponse(dto::ProfileIngestJson(result, command));
       });
 
   Add("GET", "/status", KeyScope::kRead,
@@ -23,9 +22,7 @@ void ApiApp::AddExtractionRoutes() {
         if (s_.status == nullptr) return Status::Unavailable("Status is not configured");
         ENGRAM_ASSIGN_OR_RETURN(auto q, dto::ParseStatusQuery(req.query));
         ENGRAM_ASSIGN_OR_RETURN(auto result, s_.status->ForUser(key.workspace, q.user_id, q.event_ids));
-        HttpResponse r;
-        r.body = dto::StatusJson(result);
-        return r;
+        return JsonResponse(dto::StatusJson(result));
       },
       Runs::kCompute);
 }

@@ -21,12 +21,6 @@ std::string QueryParam(const HttpRequest& req, const std::string& name) {
   return it == req.query.end() ? "" : it->second;
 }
 
-HttpResponse Json200(std::string body) {
-  HttpResponse r;
-  r.body = std::move(body);
-  return r;
-}
-
 }  // namespace
 
 void ApiApp::AddOrgRoutes() {
@@ -51,21 +45,21 @@ void ApiApp::AddOrgRoutes() {
           return admin(req, key, [&](const std::string& ws) -> Result<HttpResponse> {
             ENGRAM_ASSIGN_OR_RETURN(auto update, dto::ParseGroupUpdate(req.body));
             ENGRAM_ASSIGN_OR_RETURN(auto view, s_.org->Put(ws, kind, req.path_params.at("id"), update));
-            return Json200(dto::GroupViewJson(view));
+            return JsonResponse(dto::GroupViewJson(view));
           });
         });
     Add("GET", base, KeyScope::kAdmin,
         [this, admin, kind](const HttpRequest& req, const domain::ApiKey& key) -> Result<HttpResponse> {
           return admin(req, key, [&](const std::string& ws) -> Result<HttpResponse> {
             ENGRAM_ASSIGN_OR_RETURN(auto groups, s_.org->List(ws, kind));
-            return Json200(dto::GroupListJson(kind, groups));
+            return JsonResponse(dto::GroupListJson(kind, groups));
           });
         });
     Add("GET", base + "/{id}", KeyScope::kAdmin,
         [this, admin, kind](const HttpRequest& req, const domain::ApiKey& key) -> Result<HttpResponse> {
           return admin(req, key, [&](const std::string& ws) -> Result<HttpResponse> {
             ENGRAM_ASSIGN_OR_RETURN(auto view, s_.org->Get(ws, kind, req.path_params.at("id")));
-            return Json200(dto::GroupViewJson(view));
+            return JsonResponse(dto::GroupViewJson(view));
           });
         });
     Add("DELETE", base + "/{id}", KeyScope::kAdmin,
@@ -73,7 +67,7 @@ void ApiApp::AddOrgRoutes() {
           return admin(req, key, [&](const std::string& ws) -> Result<HttpResponse> {
             ENGRAM_ASSIGN_OR_RETURN(bool deleted, s_.org->Delete(ws, kind, req.path_params.at("id")));
             if (!deleted) return Status::NotFound(std::string(domain::ScopeKindName(kind)) + " not found");
-            return Json200(R"({"deleted":true})");
+            return JsonResponse(R"({"deleted":true})");
           });
         });
     Add("POST", base + "/{id}/members", KeyScope::kAdmin,
@@ -83,7 +77,7 @@ void ApiApp::AddOrgRoutes() {
             const std::string& id = req.path_params.at("id");
             ENGRAM_RETURN_IF_ERROR(s_.org->AddMembers(ws, kind, id, actors));
             ENGRAM_ASSIGN_OR_RETURN(auto view, s_.org->Get(ws, kind, id));
-            return Json200(dto::GroupViewJson(view));
+            return JsonResponse(dto::GroupViewJson(view));
           });
         });
     Add("DELETE", base + "/{id}/members/{actor_id}", KeyScope::kAdmin,
@@ -92,7 +86,7 @@ void ApiApp::AddOrgRoutes() {
             ENGRAM_ASSIGN_OR_RETURN(bool removed, s_.org->RemoveMember(ws, kind, req.path_params.at("id"),
                                                                        req.path_params.at("actor_id")));
             if (!removed) return Status::NotFound("not a member: " + req.path_params.at("actor_id"));
-            return Json200(R"({"removed":true})");
+            return JsonResponse(R"({"removed":true})");
           });
         });
   }
@@ -104,14 +98,14 @@ void ApiApp::AddOrgRoutes() {
           ENGRAM_ASSIGN_OR_RETURN(auto update, dto::ParseGroupUpdate(req.body));
           if (update.members) return Status::InvalidArgument("every actor belongs to the org; it has no member list");
           ENGRAM_ASSIGN_OR_RETURN(auto view, s_.org->Put(ws, ScopeKind::kOrg, org_id, update));
-          return Json200(dto::GroupViewJson(view));
+          return JsonResponse(dto::GroupViewJson(view));
         });
       });
   Add("GET", "/admin/org", KeyScope::kAdmin,
       [this, admin, org_id](const HttpRequest& req, const domain::ApiKey& key) -> Result<HttpResponse> {
         return admin(req, key, [&](const std::string& ws) -> Result<HttpResponse> {
           ENGRAM_ASSIGN_OR_RETURN(auto view, s_.org->Get(ws, ScopeKind::kOrg, org_id));
-          return Json200(dto::GroupViewJson(view));
+          return JsonResponse(dto::GroupViewJson(view));
         });
       });
 }

@@ -1,5 +1,6 @@
 // GET /users/{user_id}/memories, GET /summary, POST /query.
 #include "api/app.h"
+#include "api/errors.h"
 #include "api/dto/profile_dto.h"
 
 namespace engram::api {
@@ -12,9 +13,7 @@ void ApiApp::AddProfileRoutes() {
         const bool history = it != req.query.end() && (it->second == "true" || it->second == "1");
         ENGRAM_ASSIGN_OR_RETURN(auto view, s_.profile->Memories(key.workspace, req.path_params.at("user_id"), history));
         ENGRAM_ASSIGN_OR_RETURN(auto traits, s_.profile->Traits(view.user));
-        HttpResponse r;
-        r.body = dto::MemoriesJson(view, traits);
-        return r;
+        return JsonResponse(dto::MemoriesJson(view, traits));
       },
       Runs::kCompute);
 
@@ -22,9 +21,7 @@ void ApiApp::AddProfileRoutes() {
       [this](const HttpRequest& req, const domain::ApiKey& key) -> Result<HttpResponse> {
         ENGRAM_ASSIGN_OR_RETURN(auto q, dto::ParseSummaryQuery(req.query));
         ENGRAM_ASSIGN_OR_RETURN(auto result, s_.profile->Summary(key.workspace, q.user_id, q.max_chars, q.purpose));
-        HttpResponse r;
-        r.body = dto::SummaryJson(result);
-        return r;
+        return JsonResponse(dto::SummaryJson(result));
       },
       Runs::kCompute);
 
@@ -33,9 +30,7 @@ void ApiApp::AddProfileRoutes() {
       [this](const HttpRequest& req, const domain::ApiKey& key) -> Result<HttpResponse> {
         ENGRAM_ASSIGN_OR_RETURN(auto q, dto::ParseQuery(req.body));
         ENGRAM_ASSIGN_OR_RETURN(auto result, s_.query->Query(key.workspace, q.user_id, q.question, q.use_cache));
-        HttpResponse r;
-        r.body = dto::QueryJson(result);
-        return r;
+        return JsonResponse(dto::QueryJson(result));
       });
 }
 

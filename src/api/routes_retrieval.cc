@@ -1,5 +1,6 @@
 // POST /chunks (both dialects).
 #include "api/app.h"
+#include "api/errors.h"
 #include "api/dto/chunks_dto.h"
 
 namespace engram::api {
@@ -9,9 +10,7 @@ void ApiApp::AddRetrievalRoutes() {
       [this](const HttpRequest& req, const domain::ApiKey& key) -> Result<HttpResponse> {
         ENGRAM_ASSIGN_OR_RETURN(auto parsed, dto::ParseChunks(req.body, key.workspace));
         ENGRAM_ASSIGN_OR_RETURN(auto result, s_.chunks->Search(parsed.request));
-        HttpResponse r;
-        r.body = dto::ChunksResponseJson(result, parsed.dialect);
-        return r;
+        return JsonResponse(dto::ChunksResponseJson(result, parsed.dialect));
       },
       Runs::kCompute);
 }

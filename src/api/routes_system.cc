@@ -7,9 +7,7 @@ namespace engram::api {
 void ApiApp::AddSystemRoutes() {
   Add("GET", "/healthz", std::nullopt,
       [](const HttpRequest&, const domain::ApiKey&) -> Result<HttpResponse> {
-        HttpResponse r;
-        r.body = R"({"status":"ok"})";
-        return r;
+        return JsonResponse(R"({"status":"ok"})");
       },
       Runs::kIoThread);
 

@@ -75,22 +75,6 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
       ->check(CLI::IsMember({"full", "normal"}));
   opt("--default-workspace", c.default_workspace, "ENGRAM_DEFAULT_WORKSPACE",
       "Workspace of --api-keys and of the first admin key");
-  std::vector<std::string> args(argv + 1, argv + argc);
-  auto given = [&](const std::string& flag) {
-    for (const auto& a : args) {
-      if (a == flag || a.rfind(flag + "=", 0) == 0) return true;
-    }
-    return false;
-  };
-  env_flags.emplace_back("--config", "ENGRAM_CONFIG");
-  for (const auto& [flag, env] : env_flags) {
-    const char* value = std::getenv(env.c_str());
-    if (value && *value && !given(flag)) {
-      args.push_back(flag);
-      args.push_back(value);
-    }
-  }
-  std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
   opt("--index-memory-mb", c.index_memory_mb, "ENGRAM_INDEX_MEMORY_MB",
       "Memory budget of resident per-user indexes, least recently used evicted beyond it")
       ->check(CLI::Range(1, 1 << 20));
@@ -135,6 +119,23 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   opt("--llm-timeout-ms", c.llm_timeout_ms, "ENGRAM_LLM_TIMEOUT_MS", "Per LLM call")->check(CLI::Range(100, 600000));
   opt("--ranking", c.ranking, "ENGRAM_RANKING",
       "Advanced: overrides of the ranking parameters, name=value,... (see docs/retrieval.md)");
+  // Every option is registered by now: fold in the environment of each.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto given = [&](const std::string& flag) {
+    for (const auto& a : args) {
+      if (a == flag || a.rfind(flag + "=", 0) == 0) return true;
+    }
+    return false;
+  };
+  env_flags.emplace_back("--config", "ENGRAM_CONFIG");
+  for (const auto& [flag, env] : env_flags) {
+    const char* value = std::getenv(env.c_str());
+    if (value && *value && !given(flag)) {
+      args.push_back(flag);
+      args.push_back(value);
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
   try {
     app.parse(args);
   } catch (const CLI::CallForHelp& e) {

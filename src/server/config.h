@@ -32,8 +32,8 @@ struct Config {
   std::string sync = "full";              // SQLite synchronous: full | normal
   std::string default_workspace = "default";
   // Retrieval.
-  int index_memory_mb = 1024;
-  std::string vector_storage = "float32";  // float32 | int8 (4x smaller, cosines within ~0.01)             // budget of resident per-user indexes (LRU beyond it)
+  int index_memory_mb = 1024;              // budget of resident per-user indexes (LRU beyond it)
+  std::string vector_storage = "float32";  // float32 | int8 (4x smaller, cosines within ~0.01)
   std::string embedder = "none";          // none | hash | remote
   std::string embed_url;                  // remote: OpenAI-compatible base URL
   std::string embed_model;
@@ -45,7 +45,7 @@ struct Config {
   int embed_hash_dim = 384;
   std::string wordnet_dir = "/usr/share/wordnet";  // query expansion; empty = off
   int synonyms_per_word = 0;             // measured neutral on LoCoMo dev (docs/retrieval.md)
-  std::string ranking;
+  std::string ranking;                    // "name=value,..." overrides of index::RankingParams
   int workers = 1;                        // background extraction threads
   int promotion_min_actors = 2;           // docs/memory.md, "Organization scopes"
   int promotion_min_groups = 2;
@@ -54,7 +54,7 @@ struct Config {
   std::string llm_url;                    // OpenAI-compatible chat endpoint; empty = no LLM
   std::string llm_model;
   std::string llm_api_key;
-  int llm_timeout_ms = 30000;                    // "name=value,..." overrides of index::RankingParams
+  int llm_timeout_ms = 30000;
 
   std::string host() const;
   uint16_t port() const;

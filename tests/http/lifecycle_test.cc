@@ -144,6 +144,13 @@ TEST(LifecycleTest, ConfigPrecedenceFlagOverEnvOverFile) {
     EXPECT_EQ(Api(server.port(), "sk_live_from_flag").Get("/users/x").status, 404);
     EXPECT_EQ(Api(server.port(), "sk_live_from_env").Get("/users/x").status, 401);
   }
+  // Every flag reads its environment variable, the last registered ones too: a bad value is refused.
+  for (const auto& [env, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"ENGRAM_VECTOR_STORAGE", "float16"}, {"ENGRAM_WORKERS", "-1"}, {"ENGRAM_LLM_TIMEOUT_MS", "1"},
+           {"ENGRAM_PROMOTION_MIN_ACTORS", "0"}}) {
+    EngramdProcess server({"--api-keys", "sk_live_x"}, {{env, bad}});
+    EXPECT_FALSE(server.Start().ok()) << env << "=" << bad << " was ignored";
+  }
   std::string help;
   EXPECT_EQ(RunCommand({EngramdProcess::BinaryPath(), "--help"}, &help), 0);
   for (const char* flag : {"--listen", "--port-file", "--data-dir", "--api-keys", "--config"}) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "index/derived_chunks.h"
@@ -10,9 +11,25 @@
 
 namespace engram::jobs {
 
-memory::ExtractionContext ContextFor(store::Store& store, const std::string& workspace,
+memory::ExtractionContext ContextFor(store::Store& store, const std::string& workspace, int64_t uid,
                                      std::span<const domain::Record> records) {
   memory::ExtractionContext ctx;
+  // The user's name: registered, else extracted. A speaker by that name is the user.
+  auto user = store.GetUserByUid(workspace, uid);
+  if (user.ok() && user->has_value()) {
+    auto registered = nlohmann::json::parse((*user)->traits_json, nullptr, false);
+    if (registered.is_object() && registered.contains("name") && registered["name"].is_string()) {
+      ctx.user_name = registered["name"].get<std::string>();
+    }
+  }
+  if (ctx.user_name.empty()) {
+    auto traits = store.ListTraits(workspace, uid);
+    if (traits.ok()) {
+      for (const auto& t : *traits) {
+        if (t.name == "name") ctx.user_name = t.value;
+      }
+    }
+  }
   std::set<std::pair<domain::ScopeKind, std::string>> groups;
   for (const auto& r : records) {
     if (!r.role_id.empty()) groups.emplace(domain::ScopeKind::kRole, r.role_id);
@@ -53,10 +70,9 @@ Result<AppliedExtraction> ApplyExtraction(store::Store& store, index::IndexCache
     ENGRAM_ASSIGN_OR_RETURN(auto traits, store.ListTraits(workspace, uid));
     auto merged = memory::MergeExtractedTraits(traits, extraction.traits, now);
     for (auto& t : merged) {
-      // Only what changed is written back.
-      bool same = false;
-      for (const auto& old : traits) same = same || (old.name == t.name && old.value == t.value);
-      if (!same && t.source != memory::kTraitSourceRegister) write.traits.push_back(std::move(t));
+      // Only what changed is written back: MergeTraits stamps what it changed (new sources and
+      // confidence of an equal value included) with `now`.
+      if (t.updated_at == now && t.source != memory::kTraitSourceRegister) write.traits.push_back(std::move(t));
     }
   }
   for (const auto& r : records) write.extracted_record_ids.push_back(r.id);

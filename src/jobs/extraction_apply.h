@@ -37,10 +37,10 @@ struct AppliedExtraction {
   size_t memories_after = 0;
 };
 
-// The context an extractor gets for these records: names of speakers other than the chat roles, and
-// the promotion prompts of the roles and teams the records name (read from the store; a failed read
-// leaves the focus out, it only guides a model).
-memory::ExtractionContext ContextFor(store::Store& store, const std::string& workspace,
+// The context an extractor gets for the user's records: the user's name (registered trait, else
+// extracted), names of speakers other than the chat roles, and the promotion prompts of the roles and
+// teams the records name. Read from the store; a failed read leaves that part out (it only guides).
+memory::ExtractionContext ContextFor(store::Store& store, const std::string& workspace, int64_t uid,
                                      std::span<const domain::Record> records);
 
 // `cache` may be null. Marks every record of `records` extracted, even when nothing was extracted.

@@ -146,7 +146,7 @@ Result<bool> ExtractionWorker::ProcessBatch(const std::string& workspace, int64_
   std::lock_guard<std::mutex> user_lock(coordinator_->UserMutex(workspace, uid));
   ENGRAM_ASSIGN_OR_RETURN(auto records, store_->ListUnextractedRecords(workspace, uid, options_.batch_records));
   if (records.empty()) return false;
-  ENGRAM_ASSIGN_OR_RETURN(memory::Extraction extraction, extractor_->Extract(records, ContextFor(*store_, workspace, records)));
+  ENGRAM_ASSIGN_OR_RETURN(memory::Extraction extraction, extractor_->Extract(records, ContextFor(*store_, workspace, uid, records)));
   ENGRAM_RETURN_IF_ERROR(Apply(workspace, uid, records, extraction));
   return records.size() == options_.batch_records;
 }
@@ -158,7 +158,7 @@ Result<bool> ExtractionWorker::ProcessIsolated(const std::string& workspace, int
   if (records.empty()) return false;
   for (size_t i = 0; i < records.size(); ++i) {
     std::span<const domain::Record> one(&records[i], 1);
-    Result<memory::Extraction> extraction = extractor_->Extract(one, ContextFor(*store_, workspace, one));
+    Result<memory::Extraction> extraction = extractor_->Extract(one, ContextFor(*store_, workspace, uid, one));
     if (!extraction.ok()) {
       ENGRAM_LOG(kWarn, "extract", "giving up on record {} of user {}: {}", records[i].id, uid,
                  extraction.status().ToString());

@@ -165,7 +165,7 @@ TEST_F(ExtractionWorkerTest, ApplyExtractionMarksRecordsAndReportsWrites) {
   ASSERT_TRUE(records.ok());
   ASSERT_EQ(records->size(), 1u);
   memory::DeterministicExtractor extractor;
-  auto extraction = extractor.Extract(*records, ContextFor(*store_, "ws", *records));
+  auto extraction = extractor.Extract(*records, ContextFor(*store_, "ws", u.uid, *records));
   ASSERT_TRUE(extraction.ok());
   auto applied = ApplyExtraction(*store_, nullptr, "ws", u.uid, *records, *extraction, clock_.NowMs());
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();
@@ -190,9 +190,38 @@ TEST_F(ExtractionWorkerTest, ContextCarriesThePromptsOfTheRecordsRolesAndTeams) 
   plain.id = "d2";
   plain.content = "I like tea.";
   std::vector<domain::Record> both = {scoped, plain};
-  EXPECT_EQ(ContextFor(*store_, "ws", both).focus, std::vector<std::string>{"Tooling and editor preferences"});
-  EXPECT_TRUE(ContextFor(*store_, "ws", std::span(&plain, 1)).focus.empty());
-  EXPECT_TRUE(ContextFor(*store_, "other", both).focus.empty());
+  EXPECT_EQ(ContextFor(*store_, "ws", u.uid, both).focus, std::vector<std::string>{"Tooling and editor preferences"});
+  EXPECT_TRUE(ContextFor(*store_, "ws", u.uid, std::span(&plain, 1)).focus.empty());
+  EXPECT_TRUE(ContextFor(*store_, "other", u.uid, both).focus.empty());
+}
+
+TEST_F(ExtractionWorkerTest, ContextNamesTheUserFromRegisteredThenExtractedTraits) {
+  const domain::User u = Register("erin");
+  std::vector<domain::Record> none;
+  EXPECT_EQ(ContextFor(*store_, "ws", u.uid, none).user_name, "");
+  store::MemoryWrite w;
+  w.traits = {domain::Trait{.name = "name", .value = "Erin Extracted", .source = "extracted", .confidence = 0.7}};
+  ASSERT_TRUE(store_->ApplyMemoryWrite("ws", u.uid, w).ok());
+  EXPECT_EQ(ContextFor(*store_, "ws", u.uid, none).user_name, "Erin Extracted");
+  domain::RegisterSpec spec{.workspace = "ws", .id = "erin", .traits_json = R"({"name":"Erin Lee"})"};
+  ASSERT_TRUE(store_->RegisterUser(spec).ok());
+  EXPECT_EQ(ContextFor(*store_, "ws", u.uid, none).user_name, "Erin Lee");  // registration wins
+}
+
+TEST_F(ExtractionWorkerTest, AnEqualTraitValueStillAddsItsSources) {
+  const domain::User u = Register("fay");
+  Write(u, {{"f1", "I live in Lisbon."}});
+  auto records = store_->ListUnextractedRecords("ws", u.uid, 10).value();
+  memory::Extraction first;
+  first.traits = {memory::ExtractedTrait{.name = "location", .value = "Lisbon", .confidence = 0.6, .source_ids = {"f1"}}};
+  ASSERT_TRUE(ApplyExtraction(*store_, nullptr, "ws", u.uid, records, first, 1000).ok());
+  memory::Extraction again;
+  again.traits = {memory::ExtractedTrait{.name = "location", .value = "Lisbon", .confidence = 0.8, .source_ids = {"f2"}}};
+  ASSERT_TRUE(ApplyExtraction(*store_, nullptr, "ws", u.uid, records, again, 2000).ok());
+  auto traits = store_->ListTraits("ws", u.uid).value();
+  ASSERT_EQ(traits.size(), 1u);
+  EXPECT_EQ(traits[0].source_ids, (std::vector<std::string>{"f1", "f2"}));
+  EXPECT_DOUBLE_EQ(traits[0].confidence, 0.8);
 }
 
 }  // namespace

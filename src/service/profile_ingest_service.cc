@@ -29,7 +29,7 @@ Result<ProfileIngestResult> ProfileIngestService::Ingest(ProfileIngestCommand co
   const domain::Record& stored = written.records.front();
 
   std::span<const domain::Record> one(&stored, 1);
-  ENGRAM_ASSIGN_OR_RETURN(memory::Extraction extraction, deps_.extractor->Extract(one, jobs::ContextFor(*ctx_.store, command.workspace, one)));
+  ENGRAM_ASSIGN_OR_RETURN(memory::Extraction extraction, deps_.extractor->Extract(one, jobs::ContextFor(*ctx_.store, command.workspace, user->uid, one)));
   if (!command.extract_traits) extraction.traits.clear();
   if (!command.extract_memories) extraction.memories.clear();
   ENGRAM_ASSIGN_OR_RETURN(jobs::AppliedExtraction applied,

@@ -48,11 +48,10 @@ QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options, T
 
   std::unordered_map<std::string, size_t> position;  // term -> index in plan.terms
   std::vector<std::string> used_words;
-  auto add_turn = [&](const Turn& turn, float weight, bool signals) {
+  auto add_turn = [&](const Turn& turn, float weight, bool signals) -> text::AnalyzedQuery {
     text::AnalyzedQuery q = text::AnalyzeQuery(turn.content);
     if (signals) {
       plan.is_when_question = q.is_when_question;
-      plan.has_temporal_cue = q.has_temporal_cue;
     }
     for (const auto& term : q.terms) {
       auto [it, inserted] = position.emplace(term.text, plan.terms.size());
@@ -64,6 +63,7 @@ QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options, T
         plan.terms[it->second].weight = std::max(plan.terms[it->second].weight, weight);
       }
     }
+    return q;
   };
 
   plan.newest_text = turns[anchor].content;
@@ -73,9 +73,8 @@ QueryPlan BuildQuery(std::span<const Turn> turns, const QueryOptions& options, T
       if (te.start_ms && te.end_ms && *te.end_ms > *te.start_ms) plan.periods.emplace_back(*te.start_ms, *te.end_ms);
     }
   }
-  add_turn(turns[anchor], options.newest_user_weight, /*signals=*/true);
+  const text::AnalyzedQuery q = add_turn(turns[anchor], options.newest_user_weight, /*signals=*/true);
   if (options.wordnet != nullptr && options.synonyms_per_word > 0) {
-    const text::AnalyzedQuery q = text::AnalyzeQuery(plan.newest_text);
     for (const auto& term : q.terms) {
       if (term.kind != text::TokenKind::kWord) continue;
       const std::string_view word = std::string_view(plan.newest_text).substr(term.begin, term.end - term.begin);

@@ -51,7 +51,6 @@ struct QueryPlan {
   std::string embed_text;            // what to embed for the vector query
   std::vector<std::string> names;    // lower-cased capitalized words of the newest turn
   bool is_when_question = false;
-  bool has_temporal_cue = false;
   // Periods the newest turn names ("in May 2023", "last week"), resolved against `now`: chunks whose
   // record happened inside one of them are favoured.
   std::vector<std::pair<TimeMs, TimeMs>> periods;

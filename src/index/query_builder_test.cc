@@ -43,7 +43,6 @@ TEST(QueryBuilderTest, NamesAndTemporalSignals) {
   std::vector<Turn> turns = {{"user", "When did Caroline go to the LGBTQ support group?"}};
   QueryPlan p = BuildQuery(turns);
   EXPECT_TRUE(p.is_when_question);
-  EXPECT_TRUE(p.has_temporal_cue);
   ASSERT_FALSE(p.names.empty());
   EXPECT_EQ(p.names[0], "caroline");
   EXPECT_NE(std::find(p.names.begin(), p.names.end(), "lgbtq"), p.names.end());

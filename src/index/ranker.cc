@@ -15,16 +15,6 @@ double NeighbourEvidence(double own, double prev, double next, double prev_weigh
   return own + prev_weight * prev + next_weight * next;
 }
 
-double SessionEvidence(std::span<const float> session_scores, size_t top, double self_score, double weight) {
-  if (!(self_score > 0) || session_scores.empty() || weight <= 0) return 0.0;
-  std::vector<float> s(session_scores.begin(), session_scores.end());
-  const size_t n = std::min(top, s.size());
-  std::partial_sort(s.begin(), s.begin() + static_cast<long>(n), s.end(), std::greater<float>());
-  double sum = 0;
-  for (size_t i = 0; i < n; ++i) sum += s[i];
-  return weight * sum / self_score;
-}
-
 double SpeakerBoost(std::string_view speaker, std::span<const std::string> names, double boost) {
   if (speaker.empty()) return 1.0;
   for (const auto& n : names) {

@@ -5,7 +5,8 @@
 // ignores, each a separate pure function below with its own table test:
 // - neighbours: a turn is indexed with its session neighbours' evidence (the turn before it asks what
 //   this one answers), NeighbourEvidence;
-// - session: turns of a session that matches the query as a whole rank higher, SessionEvidence;
+// - session: turns of a session that matches the query as a whole rank higher (the sum of the
+//   session's best turn scores, BestScores, times session_weight);
 // - speaker and entities: a name in the question matches the turns that person said, SpeakerBoost;
 // - time: a "when" question favours turns that carry a date or a time word, TemporalBoost; a question
 //   that names a period ("in May 2023") favours turns whose record happened in it, PeriodBoost;
@@ -134,9 +135,6 @@ class BestScores {
   uint32_t ids_[8] = {};
 };
 
-// Sum of the best `top` scores of a session, divided by the query's self score (so it is comparable
-// across queries), times `weight`.
-double SessionEvidence(std::span<const float> session_scores, size_t top, double self_score, double weight);
 // 1 + boost when `speaker` (any case) is one of `names`, else 1.
 double SpeakerBoost(std::string_view speaker, std::span<const std::string> names, double boost);
 // 1 + boost when the question asks "when" and the turn has a temporal term, else 1.

@@ -17,15 +17,6 @@ TEST(RankerFunctionsTest, NeighbourEvidence) {
   for (const auto& c : cases) EXPECT_DOUBLE_EQ(NeighbourEvidence(c.own, c.prev, c.next, c.wp, c.wn), c.want);
 }
 
-TEST(RankerFunctionsTest, SessionEvidenceSumsTheBestTurnsRelativeToSelf) {
-  const std::vector<float> scores = {1.0f, 4.0f, 2.0f, 3.0f};
-  EXPECT_DOUBLE_EQ(SessionEvidence(scores, 3, 10.0, 0.5), 0.5 * (4 + 3 + 2) / 10.0);
-  EXPECT_DOUBLE_EQ(SessionEvidence(scores, 10, 10.0, 1.0), 1.0);
-  EXPECT_DOUBLE_EQ(SessionEvidence(scores, 3, 0.0, 1.0), 0.0);
-  EXPECT_DOUBLE_EQ(SessionEvidence({}, 3, 10.0, 1.0), 0.0);
-  EXPECT_DOUBLE_EQ(SessionEvidence(scores, 3, 10.0, 0.0), 0.0);
-}
-
 TEST(RankerFunctionsTest, SpeakerAndTemporalBoosts) {
   const std::vector<std::string> names = {"caroline", "lgbtq"};
   EXPECT_DOUBLE_EQ(SpeakerBoost("Caroline", names, 0.25), 1.25);
@@ -189,12 +180,11 @@ TEST_F(RankTest, RecencyFavoursNewerTurnsWhenAskedTo) {
 namespace engram::index {
 namespace {
 
-TEST(RankerFunctionsTest, BestScoresKeepsTheTopAndAgreesWithSessionEvidence) {
+TEST(RankerFunctionsTest, BestScoresKeepsTheTop) {
   const std::vector<float> scores = {1.0f, 4.0f, 2.0f, 3.0f, 0.5f};
   BestScores best(3);
   for (float s : scores) best.Add(s);
   EXPECT_DOUBLE_EQ(best.Sum(), 9.0);
-  EXPECT_DOUBLE_EQ(0.5 * best.Sum() / 10.0, SessionEvidence(scores, 3, 10.0, 0.5));
   BestScores none(0);
   none.Add(5);
   EXPECT_DOUBLE_EQ(none.Sum(), 0.0);

@@ -66,6 +66,7 @@ struct StoreStats {
   int64_t users = 0;
   int64_t records = 0;
   int64_t chunks = 0;
+  int64_t derived = 0;  // memories, extracted traits, Stage 3 items and chunk vectors, all users
 };
 
 class Store {

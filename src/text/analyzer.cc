@@ -284,7 +284,6 @@ AnalyzedQuery AnalyzeQuery(std::string_view query, const AnalyzerOptions& option
     q.kept_stopwords = !q.terms.empty();
   }
   q.is_when_question = IsWhenQuestion(query);
-  q.has_temporal_cue = HasTemporalCue(query);
   return q;
 }
 

@@ -48,7 +48,6 @@ struct AnalyzedQuery {
   std::vector<Term> terms;
   uint32_t question_words = 0;    // bit (1 << QuestionWord) for each question word seen
   bool is_when_question = false;  // "when", "what date", "how long ago"... (time_expressions.h)
-  bool has_temporal_cue = false;  // a when-question, a time expression, "before"/"after"/"ago"...
   // True when every word was a stopword ("Who is she?") and they were kept so the query is not empty.
   bool kept_stopwords = false;
 

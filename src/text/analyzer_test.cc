@@ -55,7 +55,6 @@ TEST(AnalyzerTest, QuerySignals) {
   auto q = AnalyzeQuery("When did Caroline go to the LGBTQ support group?");
   EXPECT_TRUE(q.Has(QuestionWord::kWhen));
   EXPECT_TRUE(q.is_when_question);
-  EXPECT_TRUE(q.has_temporal_cue);
   EXPECT_FALSE(q.kept_stopwords);
   V terms;
   for (const Term& t : q.terms) terms.push_back(t.text);

@@ -1,4 +1,4 @@
-// IsWhenQuestion and HasTemporalCue (declared in time_expressions.h): cheap word-level checks the
+// IsWhenQuestion (declared in time_expressions.h): cheap word-level checks the
 // retriever uses to decide whether time should weigh in ranking.
 #include <string>
 #include <vector>
@@ -43,18 +43,5 @@ bool IsWhenQuestion(std::string_view query) {
   return false;
 }
 
-bool HasTemporalCue(std::string_view query) {
-  if (IsWhenQuestion(query)) return true;
-  static constexpr std::string_view kCues[] = {
-      "before", "after", "ago", "recently", "recent", "first", "last", "latest", "earliest",
-      "during", "since", "until", "earlier", "later", "previously", "lately", "newest", "oldest",
-      "currently", "now", "anymore", "still", "upcoming", "schedule", "scheduled"};
-  for (const std::string& w : Words(query)) {
-    for (auto c : kCues) {
-      if (w == c) return true;
-    }
-  }
-  return !FindTimeExpressions(query, TimeContext{}).empty();
-}
 
 }  // namespace engram::text

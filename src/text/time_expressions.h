@@ -65,8 +65,5 @@ std::vector<TimeExpression> FindTimeExpressions(std::string_view text, const Tim
 
 // "When did...", "what date", "what year", "how long ago", "since when", "at what time"...
 bool IsWhenQuestion(std::string_view query);
-// A when-question, any time expression, or a temporal word ("before", "after", "ago", "recently",
-// "first", "last", "latest", "during", "since").
-bool HasTemporalCue(std::string_view query);
 
 }  // namespace engram::text

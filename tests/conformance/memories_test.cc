@@ -92,8 +92,11 @@ TYPED_TEST(MemoriesTest, Stage3ItemsUpsertAndDeleteCascades) {
   EXPECT_EQ((*items)[0].answer, "Sushi and ramen.");
   store::MemoryWrite w;
   w.upserts = {Mem("mem_1", "Loves sushi", {"r1"})};
+  w.traits = {domain::Trait{.name = "location", .value = "Lisbon", .source = "extracted", .confidence = 0.7}};
   ASSERT_TRUE(s.ApplyMemoryWrite("ws", u.uid, w).ok());
+  EXPECT_EQ(s.Stats()->derived, 3);  // the memory, the trait, the Stage 3 item
   ASSERT_TRUE(*s.DeleteUser("ws", "u1"));
+  EXPECT_EQ(s.Stats()->derived, 0) << "the user's derived rows went with it";
   const domain::User again = this->Register("ws", "u1");
   EXPECT_TRUE(s.ListStage3Items("ws", again.uid)->empty());
   EXPECT_TRUE(s.ListMemories("ws", again.uid, true)->empty());

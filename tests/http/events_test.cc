@@ -147,13 +147,15 @@ TEST_F(EventsTest, MetadataThatIsNotJsonIsAcceptedAndSearchable) {
   auto r = api.Post("/ingest", Json::array({e}));
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string id = r.json["event_ids"][0];
-  // The event is stored and retrievable by its id (the {"raw": ...} storage itself is asserted by
-  // src/service/event_ingest_service_test.cc; there is no record read endpoint).
+  // The event is stored, retrievable by its id, and its metadata comes back as the original string.
   auto found = api.Post("/chunks", {{"user_id", "ev-raw-meta"},
                                     {"conversation", {{{"role", "user"}, {"content", "invoice wire transfer"}}}}});
   ASSERT_EQ(found.status, 200) << found.body;
   ASSERT_FALSE(found.json["results"].empty()) << found.body;
   EXPECT_EQ(found.json["results"][0]["source_ids"], Json::array({id})) << found.body;
+  EXPECT_EQ(found.json["results"][0]["metadata"]["source_metadata"],
+            Json::array({{{"event_id", id}, {"raw", "source=billing; {not json"}}}))
+      << found.body;
 }
 
 TEST_F(EventsTest, IdenticalRepostInsideWindowReturnsOriginalId) {

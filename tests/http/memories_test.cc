@@ -149,6 +149,12 @@ TEST_F(MemoriesTest, SummaryIsDeterministicCachedAndCut) {
   EXPECT_TRUE(first.json["purpose"].is_null());
   EXPECT_EQ(second.json["summary"], first.json["summary"]);
   EXPECT_EQ(second.json["cached"], true);
+  // Deterministic: built afresh (another max_chars is another cache entry; the text is under both
+  // limits), the same data gives the same bytes.
+  auto rebuilt = api.Get("/summary?user_id=mem-summary&max_chars=1001");
+  ASSERT_EQ(rebuilt.status, 200) << rebuilt.body;
+  EXPECT_EQ(rebuilt.json["cached"], false);
+  EXPECT_EQ(rebuilt.json["summary"], first.json["summary"]);
   // Cut at a sentence boundary within max_chars.
   for (int max : {40, 80, 150}) {
     auto cut = api.Get("/summary?user_id=mem-summary&max_chars=" + std::to_string(max));

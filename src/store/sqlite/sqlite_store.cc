@@ -222,7 +222,10 @@ Result<StoreStats> SqliteStore::Stats() {
     ENGRAM_ASSIGN_OR_RETURN(auto users, c.QueryInt("SELECT COUNT(*) FROM users"));
     ENGRAM_ASSIGN_OR_RETURN(auto records, c.QueryInt("SELECT COUNT(*) FROM records"));
     ENGRAM_ASSIGN_OR_RETURN(auto chunks, c.QueryInt("SELECT COUNT(*) FROM chunks"));
-    stats = {users.value_or(0), records.value_or(0), chunks.value_or(0)};
+    ENGRAM_ASSIGN_OR_RETURN(auto derived, c.QueryInt("SELECT (SELECT COUNT(*) FROM memories) + (SELECT COUNT(*) FROM "
+                                                      "traits) + (SELECT COUNT(*) FROM stage3_items) + "
+                                                      "(SELECT COUNT(*) FROM chunk_vectors)"));
+    stats = {users.value_or(0), records.value_or(0), chunks.value_or(0), derived.value_or(0)};
     return Status::Ok();
   });
   if (!st.ok()) return st;

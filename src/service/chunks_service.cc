@@ -1,6 +1,7 @@
 #include "service/chunks_service.h"
 
 #include <future>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "index/derived_chunks.h"
@@ -118,41 +119,42 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
     response.debug.used_vectors = ranked.used_vectors;
     response.debug.chunk_count = idx.size();
     for (const auto& hit : ranked.hits) {
+      const uint32_t o = hit.ordinal;
+      const auto kind = idx.Kind(o);
       ChunkResult r;
-      r.id = std::string(idx.ChunkId(hit.ordinal));
-      r.text = std::string(idx.Text(hit.ordinal));
+      r.id = std::string(idx.ChunkId(o));
+      r.text = std::string(idx.Text(o));
       r.score = hit.score;
-      r.source = std::string(domain::RecordKindName(idx.Kind(hit.ordinal)));
-      r.type = std::string(idx.Type(hit.ordinal));
-      r.speaker = std::string(idx.Speaker(hit.ordinal));
-      r.created_at = idx.Timestamp(hit.ordinal);
-      for (auto id : idx.SourceIds(hit.ordinal)) r.source_ids.emplace_back(id);
-      const auto kind = idx.Kind(hit.ordinal);
-      if (kind != domain::RecordKind::kMemory && kind != domain::RecordKind::kStage3) {
-        // A record chunk carries its record's metadata; derived items are described below.
-        const std::string entry = memory::SourceMetadataEntry(std::string(idx.RecordId(hit.ordinal)),
-                                                              std::string(idx.Metadata(hit.ordinal)));
+      r.source = std::string(domain::RecordKindName(kind));
+      r.type = std::string(idx.Type(o));
+      r.speaker = std::string(idx.Speaker(o));
+      r.created_at = idx.Timestamp(o);
+      for (auto id : idx.SourceIds(o)) r.source_ids.emplace_back(id);
+      // What a result shows of itself travels in its chunk (index/derived_chunks.h); only the source
+      // records' metadata of the user's own memories and Stage 3 items is read afterwards (Describe).
+      if (kind == domain::RecordKind::kMemory) {
+        ++response.debug.memory_count;
+        if (auto scope = index::ScopeOfChunk(kind, idx.Source(o))) {
+          r.scope = std::string(domain::ScopeKindName(scope->first));
+          r.scope_id = std::move(scope->second);
+          r.source_metadata_json = std::string(idx.Metadata(o));
+        }
+      } else if (kind == domain::RecordKind::kStage3) {
+        ++response.debug.stage3_count;
+        const auto qa = nlohmann::json::parse(idx.Metadata(o), nullptr, false);
+        if (qa.is_object()) {
+          r.question_index = qa.value("question_index", -1);
+          r.question = qa.value("question", "");
+          r.answer = qa.value("answer", "");
+        }
+      } else {
+        const std::string entry = memory::SourceMetadataEntry(std::string(idx.RecordId(o)), std::string(idx.Metadata(o)));
         r.source_metadata_json = "[" + entry + "]";
       }
-      if (idx.Kind(hit.ordinal) == domain::RecordKind::kMemory) ++response.debug.memory_count;
-      if (idx.Kind(hit.ordinal) == domain::RecordKind::kStage3) ++response.debug.stage3_count;
       response.chunks.push_back(std::move(r));
     }
   });
-  if (response.debug.stage3_count > 0) {
-    // Stage 3 results carry their question and answer (seed 001); they are few, so read them here.
-    ENGRAM_ASSIGN_OR_RETURN(auto items, ctx_.store->ListStage3Items(workspace, uid));
-    for (auto& r : response.chunks) {
-      if (r.source != "stage3") continue;
-      for (const auto& item : items) {
-        if (item.id != r.id) continue;
-        r.question_index = item.question_index;
-        r.question = item.question;
-        r.answer = item.answer;
-      }
-    }
-  }
-  ENGRAM_RETURN_IF_ERROR(Describe(workspace, uid, actor_id, response.chunks));
+  ENGRAM_RETURN_IF_ERROR(DescribeOwnDerived(workspace, uid, response.chunks));
   response.debug.search_time_ms = MsSince(t1);
   response.debug.total_time_ms = MsSince(start);
   return response;
@@ -167,41 +169,24 @@ Result<std::vector<std::pair<domain::ScopeKind, std::string>>> ChunksService::Sc
   return scopes;
 }
 
-Status ChunksService::Describe(const std::string& workspace, int64_t uid, const std::string& actor_id,
-                               std::vector<ChunkResult>& results) {
+Status ChunksService::DescribeOwnDerived(const std::string& workspace, int64_t uid, std::vector<ChunkResult>& results) {
   constexpr size_t kMaxEntries = 5;  // seed 004: up to 5 source_metadata entries per result
-  bool any_scoped = false;
+  auto own_derived = [](const ChunkResult& r) {
+    return (r.source == "memory" || r.source == "stage3") && r.scope == "actor";
+  };
   std::vector<std::string> record_ids;
-  auto derived = [](const ChunkResult& r) { return r.source == "memory" || r.source == "stage3"; };
   for (const auto& r : results) {
-    if (!derived(r)) continue;  // described from the index already
-    if (r.id.rfind("smem_", 0) == 0) {
-      any_scoped = true;
-      continue;
-    }
+    if (!own_derived(r)) continue;
     const size_t n = std::min(kMaxEntries, r.source_ids.size());
     record_ids.insert(record_ids.end(), r.source_ids.begin(), r.source_ids.begin() + static_cast<long>(n));
   }
-  // One read for the metadata of every record the results came from.
+  if (record_ids.empty()) return Status::Ok();
+  // One read for the metadata of every record these results came from.
   std::unordered_map<std::string, std::string> metadata;
-  if (!record_ids.empty()) {
-    ENGRAM_ASSIGN_OR_RETURN(auto records, ctx_.store->GetRecords(workspace, uid, record_ids));
-    for (auto& rec : records) metadata.emplace(rec.id, std::move(rec.metadata_json));
-  }
-  std::unordered_map<std::string, domain::ScopedMemory> scoped;
-  if (any_scoped) {
-    ENGRAM_ASSIGN_OR_RETURN(auto scopes, ScopesOf(workspace, actor_id));
-    ENGRAM_ASSIGN_OR_RETURN(auto listed, ctx_.store->ListScopedMemories(workspace, scopes));
-    for (auto& m : listed) scoped.emplace(m.id, std::move(m));
-  }
+  ENGRAM_ASSIGN_OR_RETURN(auto records, ctx_.store->GetRecords(workspace, uid, record_ids));
+  for (auto& rec : records) metadata.emplace(rec.id, std::move(rec.metadata_json));
   for (auto& r : results) {
-    if (!derived(r)) continue;
-    if (auto it = scoped.find(r.id); it != scoped.end()) {
-      r.scope = std::string(domain::ScopeKindName(it->second.scope));
-      r.scope_id = it->second.scope_id;
-      r.source_metadata_json = it->second.source_metadata_json.empty() ? "[]" : it->second.source_metadata_json;
-      continue;
-    }
+    if (!own_derived(r)) continue;
     std::string entries;
     size_t n = 0;
     for (const auto& id : r.source_ids) {

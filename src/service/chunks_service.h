@@ -91,10 +91,9 @@ class ChunksService {
   // The actor's scopes: its roles and teams, and the org.
   Result<std::vector<std::pair<domain::ScopeKind, std::string>>> ScopesOf(const std::string& workspace,
                                                                          const std::string& actor_id);
-  // Fills scope, scope_id and source_metadata_json of the derived results (memories, Stage 3 items);
-  // record chunks are described from the index.
-  Status Describe(const std::string& workspace, int64_t uid, const std::string& actor_id,
-                  std::vector<ChunkResult>& results);
+  // source_metadata_json of the user's own memories and Stage 3 items: their source records' metadata
+  // (records and promoted memories are described from the index).
+  Status DescribeOwnDerived(const std::string& workspace, int64_t uid, std::vector<ChunkResult>& results);
 
   ServiceContext ctx_;
   index::IndexCache* cache_;

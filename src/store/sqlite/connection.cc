@@ -139,7 +139,7 @@ Status Connection::ExecScript(std::string_view sql) {
 }
 
 Result<Query> Connection::PrepareCached(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;

@@ -156,8 +156,13 @@ class Connection {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;  // a live Query holds it
   };
+  // Looked up by string_view: no allocation per statement run.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   sqlite3* db_;
-  std::unordered_map<std::string, Cached> cache_;  // key: SQL text
+  std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>> cache_;  // key: SQL text
 };
 
 }  // namespace engram::store::sqlite

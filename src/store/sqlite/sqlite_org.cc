@@ -1,4 +1,5 @@
 // SqliteStore: the organization (seed 004): groups, memberships, promoted memories.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -70,16 +71,11 @@ ScopedMemory ReadScoped(const Query& q) {
 }  // namespace
 
 Status AddEventMemberships(Connection& c, const std::string& workspace, int64_t uid,
-                           const std::vector<domain::Record>& written, TimeMs now) {
+                           const std::set<std::pair<ScopeKind, std::string>>& groups, TimeMs now) {
   ENGRAM_ASSIGN_OR_RETURN(Query user, c.Prepare("SELECT user_id FROM users WHERE uid = ?1", uid));
   ENGRAM_ASSIGN_OR_RETURN(bool row, user.Step());
   if (!row) return Status::NotFound("user not found");
   const std::string actor = user.Text(0);
-  std::set<std::pair<ScopeKind, std::string>> groups;
-  for (const auto& r : written) {
-    if (!r.role_id.empty()) groups.emplace(ScopeKind::kRole, r.role_id);
-    if (!r.team_id.empty()) groups.emplace(ScopeKind::kTeam, r.team_id);
-  }
   for (const auto& [kind, id] : groups) {
     ENGRAM_RETURN_IF_ERROR(
         c.Exec("INSERT INTO org_members (workspace, kind, group_id, actor_id, via, created_at) "
@@ -250,15 +246,22 @@ Result<bool> SqliteStore::ReplaceScopedMemories(const std::string& workspace, Sc
     }
     // A memory naming an actor that no longer exists is not written: a recompute that read before a
     // deletion committed cannot bring the deleted actor's data back.
+    std::set<std::string> named;
+    for (const auto& m : memories) named.insert(m.actor_ids.begin(), m.actor_ids.end());
+    std::set<std::string> existing;
+    {
+      ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare("SELECT user_id FROM users WHERE workspace = ?1 AND user_id IN "
+                                                 "(SELECT value FROM json_each(?2))",
+                                                 workspace, ToJsonArray({named.begin(), named.end()})));
+      std::vector<std::string> rows;
+      ENGRAM_RETURN_IF_ERROR(q.CollectRows(rows, [](const Query& row) { return row.Text(0); }));
+      existing.insert(rows.begin(), rows.end());
+    }
     std::vector<const ScopedMemory*> kept;
     for (const auto& m : memories) {
-      bool all_exist = true;
-      for (const auto& actor : m.actor_ids) {
-        ENGRAM_ASSIGN_OR_RETURN(std::optional<int64_t> found,
-                                c.QueryInt("SELECT 1 FROM users WHERE workspace = ?1 AND user_id = ?2", workspace, actor));
-        all_exist = all_exist && found.has_value();
+      if (std::all_of(m.actor_ids.begin(), m.actor_ids.end(), [&](const auto& a) { return existing.count(a) > 0; })) {
+        kept.push_back(&m);
       }
-      if (all_exist) kept.push_back(&m);
     }
     std::map<std::string, std::string> after;
     for (const auto* m : kept) after.emplace(m->id, m->text);

@@ -1,4 +1,5 @@
 // Records and chunks: the write policy (dedupe / update_existing) and the per-user reads.
+#include <set>
 #include <string>
 
 #include <cstring>
@@ -151,7 +152,7 @@ Result<WriteBatchResult> SqliteStore::WriteRecords(const WriteBatch& batch) {
     // Records are applied one by one inside the transaction, so "already stored" includes the
     // earlier records of this batch: in-batch duplicates follow the same rules as stored ones.
     bool changed = false;
-    std::vector<Record> scoped;  // written records that name a role or a team
+    std::set<std::pair<domain::ScopeKind, std::string>> groups;  // roles and teams the written records name
     out.results.reserve(batch.records.size());
     for (const Record& r : batch.records) {
       RecordWriteResult res;
@@ -187,12 +188,13 @@ Result<WriteBatchResult> SqliteStore::WriteRecords(const WriteBatch& batch) {
           changed = true;
         }
       }
-      if (res.outcome != WriteOutcome::kSkipped && (!r.role_id.empty() || !r.team_id.empty())) {
-        scoped.push_back(r);
+      if (res.outcome != WriteOutcome::kSkipped) {
+        if (!r.role_id.empty()) groups.emplace(domain::ScopeKind::kRole, r.role_id);
+        if (!r.team_id.empty()) groups.emplace(domain::ScopeKind::kTeam, r.team_id);
       }
       out.results.push_back(std::move(res));
     }
-    if (!scoped.empty()) ENGRAM_RETURN_IF_ERROR(AddEventMemberships(c, batch.workspace, batch.uid, scoped, now));
+    if (!groups.empty()) ENGRAM_RETURN_IF_ERROR(AddEventMemberships(c, batch.workspace, batch.uid, groups, now));
     if (changed) {
       // New content changes what retrieval and the summary see: readers holding a cached index
       // compare this version to know they are stale.

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "common/metrics.h"
 #include "store/sqlite/checkpointer.h"
@@ -154,9 +155,10 @@ std::string ToJsonArray(const std::vector<std::string>& v);
 std::vector<std::string> FromJsonArray(const std::string& text);
 
 // WriteRecords' part of the organization (sqlite_org.cc): the records' actor (`uid`) becomes an event
-// member of every role_id and team_id the written records name. Runs inside the write transaction.
+// member of the roles and teams the written records name. Runs inside the write transaction.
 [[nodiscard]] Status AddEventMemberships(Connection& conn, const std::string& workspace, int64_t uid,
-                                         const std::vector<domain::Record>& written, TimeMs now);
+                                         const std::set<std::pair<domain::ScopeKind, std::string>>& groups,
+                                         TimeMs now);
 // DeleteUser's part: the actor's event memberships and the promoted memories it supported.
 [[nodiscard]] Status ForgetActor(Connection& conn, const std::string& workspace, const std::string& actor_id);
 

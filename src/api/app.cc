@@ -136,7 +136,7 @@ void ApiApp::Dispatch(HttpRequest&& req, std::shared_ptr<ResponseWriter> writer)
     const bool not_allowed = match && match->method_not_allowed;
     HttpResponse r;
     r.status = not_allowed ? 405 : 404;
-    r.body = ErrorBody(not_allowed ? "METHOD_NOT_ALLOWED" : "NOT_FOUND",
+    r.body = ErrorJson(not_allowed ? "METHOD_NOT_ALLOWED" : "NOT_FOUND",
                        std::string(not_allowed ? "Method not allowed: " : "No such route: ") + req.method + " " + req.path);
     Observe(not_allowed ? match->name : "unmatched", req.method, r.status, 0);
     writer->Send(std::move(r));

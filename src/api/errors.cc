@@ -1,5 +1,7 @@
 #include "api/errors.h"
 
+#include "api/http/http_util.h"
+
 #include <nlohmann/json.hpp>
 
 namespace engram::api {
@@ -40,21 +42,14 @@ std::string_view ErrorCodeFor(StatusCode code) {
   return "SERVER_ERROR";
 }
 
-std::string ErrorBody(std::string_view code, std::string_view message) {
-  nlohmann::json j;
-  j["error"]["code"] = code;
-  j["error"]["message"] = message;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 HttpResponse ErrorResponse(const Status& status, const std::string& request_id, std::string_view code_override) {
   HttpResponse r;
   r.status = HttpStatusFor(status.code());
   const std::string_view code = code_override.empty() ? ErrorCodeFor(status.code()) : code_override;
   if (status.code() == StatusCode::kInternal) {
-    r.body = ErrorBody(code, "Internal error; request id " + request_id);
+    r.body = ErrorJson(code, "Internal error; request id " + request_id);
   } else {
-    r.body = ErrorBody(code, status.message());
+    r.body = ErrorJson(code, status.message());
   }
   return r;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "api/http/http_server.h"
+#include "api/http/http_util.h"  // ErrorJson, the one error body
 #include "common/status.h"
 
 namespace engram::api {
@@ -14,7 +15,6 @@ namespace engram::api {
 int HttpStatusFor(StatusCode code);
 // The documented error code string (INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, USER_NOT_FOUND, ...).
 std::string_view ErrorCodeFor(StatusCode code);
-std::string ErrorBody(std::string_view code, std::string_view message);
 // `code_override` replaces the default code string (e.g. NOT_FOUND for a missing key, not a user).
 // Internal errors do not leak their message: the client sees the request id instead.
 HttpResponse ErrorResponse(const Status& status, const std::string& request_id,

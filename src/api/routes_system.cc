@@ -15,13 +15,13 @@ void ApiApp::AddSystemRoutes() {
     HttpResponse r;
     if (shutting_down_.load()) {
       r.status = 503;
-      r.body = ErrorBody("SERVICE_UNAVAILABLE", "Shutting down");
+      r.body = ErrorJson("SERVICE_UNAVAILABLE", "Shutting down");
       return r;
     }
     Status st = s_.store->Ping();
     if (!st.ok()) {
       r.status = 503;
-      r.body = ErrorBody("SERVICE_UNAVAILABLE", "Store not ready");
+      r.body = ErrorJson("SERVICE_UNAVAILABLE", "Store not ready");
       return r;
     }
     r.body = R"({"status":"ready"})";

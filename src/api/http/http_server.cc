@@ -172,8 +172,10 @@ class HttpServer::Core {
   // Best effort: a non-blocking write of a canned 503 fits in any socket buffer, then close.
   static void RejectOverloaded(tcp::socket socket) {
     static const std::string kResponse = [] {
-      std::string body = ErrorJson("UNAVAILABLE", "too many connections");
-      return FormatResponseHead(503, "application/json", {}, "req_overloaded", false, body.size()) + body;
+      std::string body = ErrorJson("SERVICE_UNAVAILABLE", "too many connections; retry shortly");
+      return FormatResponseHead(503, "application/json", {{"Retry-After", "1"}}, "req_overloaded", false,
+                                body.size()) +
+             body;
     }();
     boost::system::error_code ec;
     socket.non_blocking(true, ec);

@@ -255,6 +255,8 @@ TEST(HttpServerTest, ConnectionsOverTheLimitGet503) {
   RawSocket third(server->bound_port());
   const std::string answer = third.ReadToClose(5s);
   EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Retry-After: 1\r\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\"code\":\"SERVICE_UNAVAILABLE\""), std::string::npos) << answer;
   EXPECT_TRUE(a.Get("/").ok());
   EXPECT_EQ(server->active_connections(), 2u);
 }

@@ -7,6 +7,7 @@
 
 #include "common/time.h"
 #include "service/key_service.h"
+#include "api/dto/keys_dto.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace engram::cli {
@@ -15,15 +16,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json KeyJson(const domain::ApiKey& k) {
-  return {{"id", k.id},
-          {"workspace", k.workspace},
-          {"scope", domain::KeyScopeName(k.scope)},
-          {"prefix", k.prefix},
-          {"name", k.name},
-          {"created_at", FormatIso8601(k.created_at)},
-          {"revoked_at", k.revoked_at ? Json(FormatIso8601(*k.revoked_at)) : Json(nullptr)}};
-}
+constexpr std::string_view kDefaultWorkspace = "default";  // engramd's --default-workspace default
+
+// The API's own key rendering, indented for a terminal.
+std::string Pretty(const std::string& json) { return Json::parse(json).dump(2); }
 
 class DataDirTarget final : public AdminTarget {
  public:
@@ -35,19 +31,16 @@ class DataDirTarget final : public AdminTarget {
                                 bool test) override {
     auto parsed = domain::ParseKeyScope(scope);
     if (!parsed) return Status::InvalidArgument("scope must be read, write or admin");
+    // Without --workspace, the server's default workspace (a server target lets the server decide).
     ENGRAM_ASSIGN_OR_RETURN(auto created,
-                            keys_.Create(workspace, *parsed, name,
+                            keys_.Create(workspace.empty() ? std::string(kDefaultWorkspace) : workspace, *parsed, name,
                                          test ? service::KeyService::kTestPrefix : service::KeyService::kLivePrefix));
-    Json j = KeyJson(created.key);
-    j["key"] = created.secret;
-    return j.dump(2);
+    return Pretty(api::dto::CreatedKeyJson(created));
   }
 
   Result<std::string> ListKeys(const std::string& workspace) override {
     ENGRAM_ASSIGN_OR_RETURN(auto keys, keys_.List(workspace));
-    Json arr = Json::array();
-    for (const auto& k : keys) arr.push_back(KeyJson(k));
-    return Json{{"keys", arr}}.dump(2);
+    return Pretty(api::dto::KeyListJson(keys));
   }
 
   Result<std::string> RevokeKey(const std::string& workspace, const std::string& key_id) override {

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   using namespace engram;
   CLI::App app{"engram: administration of an Engram data directory or server"};
   app.require_subcommand(1);
-  std::string data_dir = "./data", server, api_key, create_ws = "default", list_ws, revoke_ws, scope, name, key_id;
+  std::string data_dir = "./data", server, api_key, create_ws, list_ws, revoke_ws, scope, name, key_id;
   bool test = false;
   app.add_option("--data-dir", data_dir, "Data directory of the embedded store")->envname("ENGRAM_DATA_DIR")
       ->capture_default_str();
@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   auto* keys = app.add_subcommand("keys", "Manage API keys");
   keys->require_subcommand(1);
   auto* create = keys->add_subcommand("create", "Create a key and print its secret once");
-  create->add_option("--workspace", create_ws, "Workspace of the key")->capture_default_str();
+  create->add_option("--workspace", create_ws,
+                     "Workspace of the key (default: the default workspace; with --server, the admin key's)");
   create->add_option("--scope", scope, "read | write | admin")->required()
       ->check(CLI::IsMember({"read", "write", "admin"}));
   create->add_option("--name", name, "A label");

@@ -190,6 +190,21 @@ TEST(LifecycleTest, CliManagesKeysOnDataDirAndServer) {
   }
   EXPECT_EQ(status, 401);
   EXPECT_NE(RunCommand({cli, "--data-dir", server.data_dir(), "keys", "create", "--scope", "root"}, &out), 0);
+  // Without --workspace: the default workspace on a data directory, the admin key's own through a server.
+  ASSERT_EQ(RunCommand({cli, "--data-dir", server.data_dir(), "keys", "create", "--scope", "read"}, &out), 0) << out;
+  EXPECT_EQ(Json::parse(out)["workspace"], "default");
+  ASSERT_EQ(RunCommand({cli, "--server", "http://127.0.0.1:" + std::to_string(server.port()), "--api-key", kAdminKey,
+                        "keys", "create", "--workspace", "cli-ws2", "--scope", "admin"},
+                       &out),
+            0)
+      << out;
+  const std::string ws2_admin = Json::parse(out)["key"];
+  ASSERT_EQ(RunCommand({cli, "--server", "http://127.0.0.1:" + std::to_string(server.port()), "--api-key", ws2_admin,
+                        "keys", "create", "--scope", "read"},
+                       &out),
+            0)
+      << out;
+  EXPECT_EQ(Json::parse(out)["workspace"], "cli-ws2");
 }
 
 }  // namespace

@@ -190,7 +190,6 @@ Result<std::shared_ptr<UserIndexHandle>> IndexCache::Acquire(const std::string& 
       lru_.push_front(key);
       slot->lru = lru_.begin();
       total_bytes_ += slot->bytes;
-      ++resident_;
     } else {
       slots_.erase(it);  // failures are not cached: the next Acquire retries
     }
@@ -292,7 +291,6 @@ void IndexCache::EraseLocked(const std::string& key) {
   if (!slot.loading && slot.handle) {
     lru_.erase(slot.lru);
     total_bytes_ -= slot.bytes;
-    --resident_;
   }
   // A loading slot leaves the map; its loader sees that and hands the index to its waiters only.
   slots_.erase(it);
@@ -330,13 +328,13 @@ void IndexCache::EvictLocked() {
 }
 
 void IndexCache::PublishMetricsLocked() {
-  if (resident_gauge_ != nullptr) resident_gauge_->Set(static_cast<double>(resident_));
+  if (resident_gauge_ != nullptr) resident_gauge_->Set(static_cast<double>(lru_.size()));
   if (memory_gauge_ != nullptr) memory_gauge_->Set(static_cast<double>(total_bytes_));
 }
 
 size_t IndexCache::resident_users() const {
   std::lock_guard lock(mu_);
-  return resident_;
+  return lru_.size();  // exactly the built, resident indexes
 }
 
 size_t IndexCache::memory_bytes() const {

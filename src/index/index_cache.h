@@ -170,7 +170,6 @@ class IndexCache {
   std::unordered_map<std::string, std::shared_ptr<Slot>> slots_;  // guarded by mu_
   std::list<std::string> lru_;                                    // front = most recent; guarded by mu_
   size_t total_bytes_ = 0;                                        // guarded by mu_
-  size_t resident_ = 0;                                           // guarded by mu_
 };
 
 }  // namespace engram::index

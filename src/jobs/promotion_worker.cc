@@ -59,14 +59,6 @@ void PromotionWorker::GroupChanged(const std::string& workspace, ScopeKind kind,
   cv_.notify_one();
 }
 
-void PromotionWorker::WorkspaceChanged(const std::string& workspace) {
-  {
-    std::lock_guard lock(mu_);
-    dirty_.workspaces.insert(workspace);
-  }
-  cv_.notify_one();
-}
-
 bool PromotionWorker::ActorDeleted(const std::string& workspace) {
   bool had;
   {

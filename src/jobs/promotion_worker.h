@@ -47,8 +47,6 @@ class PromotionWorker {
   void ActorChanged(const std::string& workspace, int64_t uid);
   // A group's definition or members changed (kOrg: the org's prompt).
   void GroupChanged(const std::string& workspace, domain::ScopeKind kind, const std::string& id);
-  // Every group of the workspace and its org (an actor was deleted).
-  void WorkspaceChanged(const std::string& workspace);
   // An actor of the workspace was deleted (its promoted memories are already gone from the store):
   // true when members' resident indexes may still hold some, i.e. the caller must drop them.
   // Recomputes the workspace either way.

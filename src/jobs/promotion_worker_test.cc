@@ -109,7 +109,7 @@ TEST_F(PromotionWorkerTest, BackgroundRecomputeFollowsActorsAndDeletion) {
   // Deleting a supporter removes the memory at once (store) and the recompute agrees.
   ASSERT_TRUE(*store_->DeleteUser("ws", "bob"));
   EXPECT_TRUE(Scoped(ScopeKind::kTeam, "platform").empty());
-  worker.WorkspaceChanged("ws");
+  worker.ActorDeleted("ws");
   worker.Drain();
   EXPECT_TRUE(Scoped(ScopeKind::kTeam, "platform").empty());
 

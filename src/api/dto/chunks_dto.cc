@@ -24,7 +24,7 @@ Result<std::vector<index::Turn>> ParseTurns(const Json& arr, const std::string& 
     index::Turn t;
     ENGRAM_ASSIGN_OR_RETURN(t.role, RequiredString(arr[i], "role", path));
     if (t.role != "user" && t.role != "assistant" && t.role != "system" && t.role != "tool") {
-      return Status::InvalidArgument("Invalid field: " + Path(path, "role") + " (expected system, user or assistant)");
+      return Status::InvalidArgument("Invalid field: " + Path(path, "role") + " (expected system, user, assistant or tool)");
     }
     auto content = arr[i].find("content");
     if (content == arr[i].end() || content->is_null()) {

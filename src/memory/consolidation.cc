@@ -3,15 +3,13 @@
 #include <algorithm>
 
 #include "common/crypto.h"
-#include "text/analyzer.h"
+#include "memory/term_set.h"
 
 namespace engram::memory {
 
 StatementSignature Sign(std::string_view text) {
   StatementSignature s;
-  s.tokens = text::AnalyzeToStrings(text);
-  std::sort(s.tokens.begin(), s.tokens.end());
-  s.tokens.erase(std::unique(s.tokens.begin(), s.tokens.end()), s.tokens.end());
+  s.tokens = MakeTermSet(text);
   for (const std::string& t : s.tokens) {
     if (t == "not" || t == "never" || t == "no" || t == "cannot" || t == "nor") s.negated = true;
     if (std::any_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) s.numbers.push_back(t);
@@ -22,18 +20,6 @@ StatementSignature Sign(std::string_view text) {
 }
 
 namespace {
-
-double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  if (a.empty() && b.empty()) return 1.0;
-  std::vector<std::string> common;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
-  const size_t uni = a.size() + b.size() - common.size();
-  return uni == 0 ? 1.0 : static_cast<double>(common.size()) / static_cast<double>(uni);
-}
-
-bool Contains(const std::vector<std::string>& big, const std::vector<std::string>& small) {
-  return std::includes(big.begin(), big.end(), small.begin(), small.end());
-}
 
 struct Entry {
   domain::Memory memory;
@@ -71,16 +57,15 @@ void Supersede(Entry* old_entry, const std::string& by, TimeMs now) {
 
 double SameStatementScore(const StatementSignature& a, const StatementSignature& b, double threshold) {
   if (a.negated != b.negated) return -1;
-  const double j = Jaccard(a.tokens, b.tokens);
+  // Two statements without a term are the same (empty) statement; term_set's Jaccard says 0 for them.
+  const double j = a.tokens.empty() && b.tokens.empty() ? 1.0 : Jaccard(a.tokens, b.tokens);
   // Similar wording with another number or time is another fact ("Has two kids" / "Has three kids").
   if (j >= threshold && a.numbers == b.numbers) return j;
   const auto& small = a.tokens.size() <= b.tokens.size() ? a.tokens : b.tokens;
   const auto& big = a.tokens.size() <= b.tokens.size() ? b.tokens : a.tokens;
-  if (small.size() >= 2 && Contains(big, small)) return j;
+  if (small.size() >= 2 && ContainedIn(small, big)) return j;
   return -1;
 }
-
-double TokenJaccard(std::string_view a, std::string_view b) { return Jaccard(Sign(a).tokens, Sign(b).tokens); }
 
 ConsolidationResult Consolidate(std::span<const domain::Memory> current,
                                 std::span<const ExtractedMemory> incoming,

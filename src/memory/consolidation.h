@@ -63,7 +63,5 @@ StatementSignature Sign(std::string_view text);
 // state the same thing, < 0 when they do not. Promotion uses it to find one fact held by several actors.
 double SameStatementScore(const StatementSignature& a, const StatementSignature& b, double threshold);
 
-// Token-set Jaccard similarity of two texts after analysis (text/analyzer.h); 1 for two empty sets.
-double TokenJaccard(std::string_view a, std::string_view b);
 
 }  // namespace engram::memory

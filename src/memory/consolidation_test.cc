@@ -40,11 +40,14 @@ Memory M(std::string id, std::string text, std::string key = "", TimeMs valid_fr
   return m;
 }
 
-TEST(ConsolidationTest, TokenJaccard) {
-  EXPECT_DOUBLE_EQ(TokenJaccard("Loves sushi", "loves SUSHI!"), 1.0);
-  EXPECT_LT(TokenJaccard("Has two kids", "Has three kids"), 0.7);
-  EXPECT_GE(TokenJaccard("Loves sushi and usually eats late dinners around 9pm",
-                         "Loves sushi and eats late dinners around 9pm"), 0.7);
+TEST(ConsolidationTest, SameStatementScore) {
+  auto same = [](const char* a, const char* b) { return SameStatementScore(Sign(a), Sign(b), 0.7); };
+  EXPECT_DOUBLE_EQ(same("Loves sushi", "loves SUSHI!"), 1.0);
+  EXPECT_LT(same("Has two kids", "Has three kids"), 0);  // another number: another fact
+  EXPECT_GE(same("Loves sushi and usually eats late dinners around 9pm",
+                 "Loves sushi and eats late dinners around 9pm"), 0.7);
+  EXPECT_LT(same("Likes pair programming", "Does not like pair programming"), 0);
+  EXPECT_DOUBLE_EQ(same("", "!!"), 1.0);  // two statements without terms
 }
 
 TEST(ConsolidationTest, NearDuplicateMergesIntoExisting) {

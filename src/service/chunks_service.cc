@@ -26,8 +26,7 @@ ChunksService::ChunksService(ServiceContext ctx, index::IndexCache* cache, embed
 Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   const int64_t start = MonotonicNanos();
   ChunksResponse response;
-  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(request.workspace, request.user_id));
-  if (!user) return Status::NotFound("User not found: " + request.user_id);
+  ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, request.workspace, request.user_id));
 
   index::QueryOptions qo;
   qo.max_context_turns = request.max_context_turns;
@@ -38,10 +37,10 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   response.used_query = plan.used_query;
   response.debug.threshold = request.similarity_threshold;
 
-  const int64_t uid = user->uid;
+  const int64_t uid = user.uid;
   const std::string workspace = request.workspace;
-  const int64_t version = user->version;
-  const std::string actor_id = user->id;
+  const int64_t version = user.version;
+  const std::string actor_id = user.id;
   index::UserLoader loader = [this, workspace, uid, version, actor_id]() -> Result<index::LoadedUser> {
     index::LoadedUser loaded;
     loaded.version = version;

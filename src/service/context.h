@@ -16,6 +16,14 @@ struct ServiceContext {
   Metrics* metrics = nullptr;  // may be null (tests)
 };
 
+// The user, or kNotFound "User not found: <id>" (answered 404 USER_NOT_FOUND).
+inline Result<domain::User> RequireUser(const ServiceContext& ctx, const std::string& workspace,
+                                        const std::string& user_id) {
+  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx.store->GetUser(workspace, user_id));
+  if (!user) return Status::NotFound("User not found: " + user_id);
+  return std::move(*user);
+}
+
 // Told about writes and deletions so that derived state (per-user index, caches, queued work) follows
 // the store. Called synchronously on the request thread after the store committed; must be quick.
 class UserDataObserver {

@@ -56,17 +56,6 @@ EventIngestService::EventIngestService(ServiceContext ctx, UserService* users, I
                                        EventDedupeWindow* window)
     : ctx_(ctx), users_(users), ingest_(ingest), window_(window) {}
 
-Status EventIngestService::EnsureActor(const std::string& workspace, const std::string& actor_id) {
-  auto user = users_->Resolve(workspace, actor_id);
-  if (user.ok()) return Status::Ok();
-  if (user.status().code() != StatusCode::kNotFound) return user.status();
-  domain::RegisterSpec spec;
-  spec.workspace = workspace;
-  spec.id = actor_id;
-  // Register creates or merges, so two requests racing to create the same actor both succeed.
-  return users_->Register(spec).status();
-}
-
 Result<EventIngestResult> EventIngestService::Ingest(EventIngestCommand command) {
   const std::string& ws = command.workspace;
   const TimeMs now = ctx_.clock->NowMs();
@@ -104,7 +93,7 @@ Result<EventIngestResult> EventIngestService::Ingest(EventIngestCommand command)
 
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     Group& g = groups[gi];
-    Status st = EnsureActor(ws, g.actor_id);
+    Status st = users_->EnsureRegistered(ws, g.actor_id);
     if (st.ok()) {
       IngestCommand cmd;
       cmd.workspace = ws;

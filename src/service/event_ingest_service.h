@@ -54,8 +54,6 @@ class EventIngestService {
   Result<EventIngestResult> Ingest(EventIngestCommand command);
 
  private:
-  Status EnsureActor(const std::string& workspace, const std::string& actor_id);
-
   ServiceContext ctx_;
   UserService* users_;
   IngestService* ingest_;

@@ -25,8 +25,7 @@ Status IngestService::Admit() const {
 Result<IngestResult> IngestService::Ingest(IngestCommand command) {
   IngestResult result;
   result.received_at = ctx_.clock->NowMs();
-  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(command.workspace, command.user_id));
-  if (!user) return Status::NotFound("User not found: " + command.user_id);
+  ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, command.workspace, command.user_id));
 
   ingest::PrepareOptions options = options_;
   options.received_at = result.received_at;
@@ -34,7 +33,7 @@ Result<IngestResult> IngestService::Ingest(IngestCommand command) {
 
   store::WriteBatch batch;
   batch.workspace = command.workspace;
-  batch.uid = user->uid;
+  batch.uid = user.uid;
   batch.policy = command.policy;
   batch.records = std::move(command.records);
   ENGRAM_ASSIGN_OR_RETURN(auto written, ctx_.store->WriteRecords(batch));
@@ -55,7 +54,7 @@ Result<IngestResult> IngestService::Ingest(IngestCommand command) {
     if (o.outcome != domain::WriteOutcome::kSkipped) changed.push_back(result.records[i]);
   }
   if (!changed.empty()) {
-    for (auto* obs : observers_) obs->OnRecordsWritten(command.workspace, user->uid, result.user_version, changed);
+    for (auto* obs : observers_) obs->OnRecordsWritten(command.workspace, user.uid, result.user_version, changed);
   }
   return result;
 }

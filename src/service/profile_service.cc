@@ -8,10 +8,9 @@ namespace engram::service {
 
 Result<MemoriesView> ProfileService::Memories(const std::string& workspace, const std::string& user_id,
                                               bool include_history) {
-  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(workspace, user_id));
-  if (!user) return Status::NotFound("User not found: " + user_id);
+  ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, workspace, user_id));
   MemoriesView view;
-  view.user = std::move(*user);
+  view.user = std::move(user);
   ENGRAM_ASSIGN_OR_RETURN(view.memories, ctx_.store->ListMemories(workspace, view.user.uid, include_history));
   return view;
 }
@@ -41,10 +40,9 @@ Result<std::vector<domain::Trait>> ProfileService::Traits(const domain::User& us
 
 Result<SummaryResult> ProfileService::Summary(const std::string& workspace, const std::string& user_id,
                                               size_t max_chars, const std::string& purpose) {
-  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(workspace, user_id));
-  if (!user) return Status::NotFound("User not found: " + user_id);
-  const std::string used_purpose = purpose.empty() ? user->purpose : purpose;
-  const std::string key = workspace + '\x1f' + std::to_string(user->uid) + '\x1f' + std::to_string(user->version) +
+  ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, workspace, user_id));
+  const std::string used_purpose = purpose.empty() ? user.purpose : purpose;
+  const std::string key = workspace + '\x1f' + std::to_string(user.uid) + '\x1f' + std::to_string(user.version) +
                           '\x1f' + std::to_string(max_chars) + '\x1f' + used_purpose;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -57,13 +55,13 @@ Result<SummaryResult> ProfileService::Summary(const std::string& workspace, cons
     }
   }
   memory::ProfileInput in;
-  ENGRAM_ASSIGN_OR_RETURN(in.traits, Traits(*user));
-  ENGRAM_ASSIGN_OR_RETURN(in.memories, ctx_.store->ListMemories(workspace, user->uid, false));
+  ENGRAM_ASSIGN_OR_RETURN(in.traits, Traits(user));
+  ENGRAM_ASSIGN_OR_RETURN(in.memories, ctx_.store->ListMemories(workspace, user.uid, false));
   in.purpose = used_purpose;
   memory::SummaryOptions opt;
   opt.max_chars = max_chars;
   SummaryResult r;
-  r.user_id = user->id;
+  r.user_id = user.id;
   r.purpose = purpose;
   r.summary = memory::BuildSummary(in, opt);
   r.generated_at = ctx_.clock->NowMs();

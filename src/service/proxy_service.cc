@@ -86,18 +86,6 @@ ProxyService::~ProxyService() { Shutdown(); }
 
 void ProxyService::Shutdown() { ingest_pool_.Shutdown(); }
 
-Status ProxyService::EnsureUser(const std::string& workspace, const std::string& user_id) {
-  auto user = users_->Resolve(workspace, user_id);
-  if (user.ok()) return Status::Ok();
-  if (user.status().code() != StatusCode::kNotFound) return user.status();
-  domain::RegisterSpec spec;
-  spec.workspace = workspace;
-  spec.id = user_id;
-  auto registered = users_->Register(spec);
-  if (!registered.ok()) return registered.status();
-  return Status::Ok();
-}
-
 Result<PreparedProxyCall> ProxyService::Prepare(const ProxyCall& call) {
   if (!upstream_) {
     return Status::Unavailable(
@@ -123,7 +111,7 @@ Result<PreparedProxyCall> ProxyService::Prepare(const ProxyCall& call) {
   if (out.user_id.empty()) {
     return Status::InvalidArgument("Missing field: user (or an X-Engram-User header naming the Engram user)");
   }
-  ENGRAM_RETURN_IF_ERROR(EnsureUser(call.workspace, out.user_id));
+  ENGRAM_RETURN_IF_ERROR(users_->EnsureRegistered(call.workspace, out.user_id));
 
   bool changed = false;
   auto model = body.find("model");

@@ -94,7 +94,6 @@ class ProxyService {
   void Shutdown();
 
  private:
-  Status EnsureUser(const std::string& workspace, const std::string& user_id);
   // The delimited context block, or "" when there is nothing to add.
   std::string ContextBlock(const ProxyCall& call, const std::string& user_id, const std::vector<index::Turn>& turns);
   void IngestTurn(const PreparedProxyCall& call, std::string reply);

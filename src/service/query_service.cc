@@ -98,14 +98,13 @@ Result<QueryResult> QueryService::Query(const std::string& workspace, const std:
   bool blank = true;
   for (char c : question) blank = blank && std::isspace(static_cast<unsigned char>(c));
   if (blank) return Status::InvalidArgument("Empty field: question");
-  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(workspace, user_id));
-  if (!user) return Status::NotFound("User not found: " + user_id);
+  ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, workspace, user_id));
   QueryResult result;
-  result.user_id = user->id;
+  result.user_id = user.id;
   result.question = question;
 
   if (use_cache) {
-    const auto stage3 = Stage3For(*user);
+    const auto stage3 = Stage3For(user);
     const domain::Stage3Item* best = nullptr;
     double best_sim = 0;
     const memory::QuestionShape asked = memory::AnalyzeQuestion(question);
@@ -143,7 +142,7 @@ Result<QueryResult> QueryService::Query(const std::string& workspace, const std:
     item.answer = answer.text;
     item.confidence = answer.confidence;
     item.source_ids = CitedSources(answer);
-    ENGRAM_RETURN_IF_ERROR(Store(workspace, user->uid, item));
+    ENGRAM_RETURN_IF_ERROR(Store(workspace, user.uid, item));
   }
   return result;
 }

@@ -9,16 +9,15 @@ constexpr size_t kMaxFailedIds = 1000;
 
 Result<StatusResult> StatusService::ForUser(const std::string& workspace, const std::string& user_id,
                                             const std::vector<std::string>& event_ids) {
-  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(workspace, user_id));
-  if (!user) return engram::Status::NotFound("User not found: " + user_id);
+  ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, workspace, user_id));
   StatusResult out;
   out.user_id = user_id;
   if (event_ids.empty()) {
-    ENGRAM_ASSIGN_OR_RETURN(out.counts, ctx_.store->RecordStatusCounts(workspace, user->uid, kMaxFailedIds));
+    ENGRAM_ASSIGN_OR_RETURN(out.counts, ctx_.store->RecordStatusCounts(workspace, user.uid, kMaxFailedIds));
     return out;
   }
   out.per_event = true;
-  ENGRAM_ASSIGN_OR_RETURN(out.events, ctx_.store->RecordStatuses(workspace, user->uid, event_ids));
+  ENGRAM_ASSIGN_OR_RETURN(out.events, ctx_.store->RecordStatuses(workspace, user.uid, event_ids));
   for (const auto& e : out.events) {
     switch (e.state) {
       case store::ExtractionState::kPending: ++out.counts.pending; break;

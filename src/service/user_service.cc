@@ -10,9 +10,17 @@ Result<domain::RegisterResult> UserService::Register(const domain::RegisterSpec&
 }
 
 Result<domain::User> UserService::Resolve(const std::string& workspace, const std::string& user_id) {
-  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(workspace, user_id));
-  if (!user) return Status::NotFound("User not found: " + user_id);
-  return std::move(*user);
+  return RequireUser(ctx_, workspace, user_id);
+}
+
+Status UserService::EnsureRegistered(const std::string& workspace, const std::string& user_id) {
+  auto user = Resolve(workspace, user_id);
+  if (user.ok()) return Status::Ok();
+  if (user.status().code() != StatusCode::kNotFound) return user.status();
+  domain::RegisterSpec spec;
+  spec.workspace = workspace;
+  spec.id = user_id;
+  return Register(spec).status();
 }
 
 Result<UserView> UserService::Get(const std::string& workspace, const std::string& user_id) {
@@ -23,11 +31,10 @@ Result<UserView> UserService::Get(const std::string& workspace, const std::strin
 }
 
 Status UserService::Delete(const std::string& workspace, const std::string& user_id) {
-  ENGRAM_ASSIGN_OR_RETURN(auto user, ctx_.store->GetUser(workspace, user_id));
-  if (!user) return Status::NotFound("User not found: " + user_id);
+  ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, workspace, user_id));
   ENGRAM_ASSIGN_OR_RETURN(bool deleted, ctx_.store->DeleteUser(workspace, user_id));
   if (!deleted) return Status::NotFound("User not found: " + user_id);
-  for (auto* o : observers_) o->OnUserDeleted(workspace, user->uid);
+  for (auto* o : observers_) o->OnUserDeleted(workspace, user.uid);
   return Status::Ok();
 }
 

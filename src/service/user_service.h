@@ -24,6 +24,9 @@ class UserService {
   Result<domain::RegisterResult> Register(const domain::RegisterSpec& spec);
   // kNotFound when the user does not exist in the workspace.
   Result<domain::User> Resolve(const std::string& workspace, const std::string& user_id);
+  // Registers the id (no email, no traits) unless it is a user already: seed-004 actors and the LLM
+  // proxy's users come into being on first sight. Two callers racing both succeed (Register merges).
+  Status EnsureRegistered(const std::string& workspace, const std::string& user_id);
   Result<UserView> Get(const std::string& workspace, const std::string& user_id);
   // Removes everything of the user; kNotFound when there is no such user.
   Status Delete(const std::string& workspace, const std::string& user_id);

@@ -1,6 +1,5 @@
 #include "common/crypto.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -52,11 +51,6 @@ uint64_t Fnv1a64(std::string_view data) {
     h *= 1099511628211ULL;
   }
   return h;
-}
-
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace engram

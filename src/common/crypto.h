@@ -15,7 +15,5 @@ std::string RandomHex(size_t n);
 std::string NewId(std::string_view prefix);
 // 64-bit FNV-1a, for in-memory hashing where collisions only cost time.
 uint64_t Fnv1a64(std::string_view data);
-// Constant-time comparison of two strings of equal length (false otherwise).
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace engram

@@ -27,7 +27,6 @@ class ThreadPool {
   // Stops accepting, drains the queue, joins the workers. Idempotent.
   void Shutdown();
   size_t QueueDepth() const;
-  size_t threads() const { return workers_.size(); }
 
  private:
   void Loop();

@@ -29,15 +29,6 @@ std::string_view RecordKindName(RecordKind k) {
   return "event";
 }
 
-std::optional<RecordKind> ParseRecordKind(std::string_view s) {
-  if (s == "event") return RecordKind::kEvent;
-  if (s == "document") return RecordKind::kDocument;
-  if (s == "message") return RecordKind::kMessage;
-  if (s == "memory") return RecordKind::kMemory;
-  if (s == "stage3") return RecordKind::kStage3;
-  return std::nullopt;
-}
-
 std::string_view ScopeKindName(ScopeKind k) {
   switch (k) {
     case ScopeKind::kActor: return "actor";

@@ -66,7 +66,6 @@ struct RegisterResult {
 // are derived, and are indexed beside record chunks with their own kind.
 enum class RecordKind { kEvent = 0, kDocument = 1, kMessage = 2, kMemory = 3, kStage3 = 4 };
 std::string_view RecordKindName(RecordKind k);  // "event", "document", "message", "memory", "stage3"
-std::optional<RecordKind> ParseRecordKind(std::string_view s);
 
 struct Chunk {
   std::string id;            // "<record_id>#<n>"

@@ -104,8 +104,6 @@ class UserIndexHandle {
     std::unique_lock lock(mu_);
     return std::forward<F>(f)(index_);
   }
-  // For callers that manage the lock themselves (std::shared_lock / std::unique_lock on it).
-  WriterPreferringMutex& mutex() const { return mu_; }
   UserIndex& unsafe_index() { return index_; }
 
  private:

@@ -100,7 +100,6 @@ class InvertedIndex {
   }
   std::string_view TermText(uint32_t term_id) const { return terms_.Get(term_id); }
   uint32_t DocFreqById(uint32_t term_id) const { return term_id < df_.size() ? df_[term_id] : 0; }
-  const Bm25Params& params() const { return params_; }
 
   size_t MemoryBytes() const;
 

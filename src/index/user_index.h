@@ -130,9 +130,8 @@ class UserIndex {
   std::string_view Metadata(uint32_t o) const { return labels_.Get(meta_[o].metadata); }
   // Interned ids of the session and speaker labels: equal ids mean equal strings. Below label_count().
   uint32_t SessionKey(uint32_t o) const { return session_[o]; }
-  uint32_t SpeakerKey(uint32_t o) const { return meta_[o].speaker; }
   uint32_t label_count() const { return labels_.size(); }
-  // The interned id of a label (compare with SessionKey / SpeakerKey), or StringTable::kNone.
+  // The interned id of a label (compare with SessionKey), or StringTable::kNone.
   uint32_t LabelKey(std::string_view label) const { return labels_.Find(label); }
   domain::RecordKind Kind(uint32_t o) const { return meta_[o].kind; }
   TimeMs Timestamp(uint32_t o) const { return meta_[o].timestamp; }

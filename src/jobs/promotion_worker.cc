@@ -135,19 +135,57 @@ Status PromotionWorker::Process(const Batch& batch) {
     for (const auto& m : stored) groups.emplace(ws, m.scope, m.scope_id);
     orgs.insert(ws);
   }
+  MemberMemo memo;  // an actor in several groups is read once per batch
   for (const auto& [ws, kind, id] : groups) {
     if (kind == ScopeKind::kOrg) {
       orgs.insert(ws);
       continue;
     }
-    ENGRAM_ASSIGN_OR_RETURN(bool changed, RecomputeGroup(ws, kind, id));
+    ENGRAM_ASSIGN_OR_RETURN(bool changed, RecomputeGroup(ws, kind, id, memo));
     if (changed) orgs.insert(ws);
   }
   for (const auto& ws : orgs) ENGRAM_RETURN_IF_ERROR(RecomputeOrg(ws).status());
   return Status::Ok();
 }
 
+Result<const PromotionWorker::Member*> PromotionWorker::MemberOf(const std::string& workspace,
+                                                                  const std::string& actor_id, MemberMemo& memo) {
+  auto key = std::make_pair(workspace, actor_id);
+  if (auto it = memo.find(key); it != memo.end()) return &it->second;
+  Member member;
+  ENGRAM_ASSIGN_OR_RETURN(auto user, store_->GetUser(workspace, actor_id));
+  if (user) {  // an admin may name an actor before its first event
+    member.uid = user->uid;
+    ENGRAM_ASSIGN_OR_RETURN(auto memories, store_->ListMemories(workspace, user->uid, false));
+    std::vector<std::string> source_ids;
+    for (const auto& m : memories) {
+      if (memory::Shareable(m)) source_ids.insert(source_ids.end(), m.source_ids.begin(), m.source_ids.end());
+    }
+    ENGRAM_ASSIGN_OR_RETURN(auto records, store_->GetRecords(workspace, user->uid, source_ids));
+    std::map<std::string, const domain::Record*> by_id;
+    for (const auto& r : records) by_id.emplace(r.id, &r);
+    for (auto& m : memories) {
+      if (!memory::Shareable(m)) continue;
+      memory::PromotionCandidate c;
+      c.actor_id = actor_id;
+      for (const auto& sid : m.source_ids) {
+        auto it = by_id.find(sid);
+        if (it != by_id.end()) c.sources.push_back({sid, it->second->role_id, it->second->team_id, it->second->metadata_json});
+      }
+      c.memory = std::move(m);
+      member.candidates.push_back(std::move(c));
+    }
+  }
+  return &memo.emplace(std::move(key), std::move(member)).first->second;
+}
+
 Result<bool> PromotionWorker::RecomputeGroup(const std::string& workspace, ScopeKind kind, const std::string& id) {
+  MemberMemo memo;
+  return RecomputeGroup(workspace, kind, id, memo);
+}
+
+Result<bool> PromotionWorker::RecomputeGroup(const std::string& workspace, ScopeKind kind, const std::string& id,
+                                             MemberMemo& memo) {
   if (kind == ScopeKind::kOrg) return RecomputeOrg(workspace);
   ENGRAM_ASSIGN_OR_RETURN(auto group, store_->GetGroup(workspace, kind, id));
   std::vector<domain::ScopedMemory> promoted;
@@ -155,31 +193,11 @@ Result<bool> PromotionWorker::RecomputeGroup(const std::string& workspace, Scope
   if (group) {
     ENGRAM_ASSIGN_OR_RETURN(auto members, store_->ListGroupMembers(workspace, kind, id));
     std::vector<memory::PromotionCandidate> candidates;
-    for (const auto& member : members) {
-      ENGRAM_ASSIGN_OR_RETURN(auto user, store_->GetUser(workspace, member.actor_id));
-      if (!user) continue;  // an admin may name an actor before its first event
-      member_uids.push_back(user->uid);
-      ENGRAM_ASSIGN_OR_RETURN(auto memories, store_->ListMemories(workspace, user->uid, false));
-      std::vector<std::string> source_ids;
-      for (const auto& m : memories) {
-        if (!memory::Shareable(m)) continue;
-        source_ids.insert(source_ids.end(), m.source_ids.begin(), m.source_ids.end());
-      }
-      ENGRAM_ASSIGN_OR_RETURN(auto records, store_->GetRecords(workspace, user->uid, source_ids));
-      std::map<std::string, const domain::Record*> by_id;
-      for (const auto& r : records) by_id.emplace(r.id, &r);
-      for (auto& m : memories) {
-        if (!memory::Shareable(m)) continue;
-        memory::PromotionCandidate c;
-        c.actor_id = member.actor_id;
-        for (const auto& sid : m.source_ids) {
-          auto it = by_id.find(sid);
-          if (it == by_id.end()) continue;
-          c.sources.push_back({sid, it->second->role_id, it->second->team_id, it->second->metadata_json});
-        }
-        c.memory = std::move(m);
-        candidates.push_back(std::move(c));
-      }
+    for (const auto& m : members) {
+      ENGRAM_ASSIGN_OR_RETURN(const Member* member, MemberOf(workspace, m.actor_id, memo));
+      if (member->uid == 0) continue;
+      member_uids.push_back(member->uid);
+      candidates.insert(candidates.end(), member->candidates.begin(), member->candidates.end());
     }
     memory::PromotionOptions rules = rules_;
     rules.now = clock_->NowMs();

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -65,8 +66,17 @@ class PromotionWorker {
     std::set<GroupKey> groups;
     std::set<std::string> workspaces;
   };
+  // One member's shareable memories with their source records, read once per batch.
+  struct Member {
+    int64_t uid = 0;  // 0: no such user (yet)
+    std::vector<memory::PromotionCandidate> candidates;
+  };
+  using MemberMemo = std::map<std::pair<std::string, std::string>, Member>;  // (workspace, actor id)
   void Loop();
   Status Process(const Batch& batch);
+  Result<const Member*> MemberOf(const std::string& workspace, const std::string& actor_id, MemberMemo& memo);
+  Result<bool> RecomputeGroup(const std::string& workspace, domain::ScopeKind kind, const std::string& id,
+                              MemberMemo& memo);
   void NotePromoted(const std::string& workspace, bool any);
 
   store::Store* store_;

@@ -90,13 +90,11 @@ Result<AppliedExtraction> ApplyExtraction(store::Store& store, index::IndexCache
     cache->OnRecordsWritten(workspace, uid, out.version, pseudo);
   }
 
+  // Current memories after: the new current ones in, the existing ones superseded now out.
   out.memories_before = current.size();
   out.memories_after = current.size();
   for (const auto& m : consolidated.inserted) out.memories_after += m.status == domain::MemoryStatus::kCurrent ? 1 : 0;
-  for (const auto& [old_id, new_id] : consolidated.superseded) {
-    (void)new_id;
-    for (const auto& m : current) out.memories_after -= m.id == old_id ? 1 : 0;
-  }
+  for (const auto& m : consolidated.updated) out.memories_after -= m.status == domain::MemoryStatus::kSuperseded ? 1 : 0;
   out.upserts = std::move(write.upserts);
   out.traits = std::move(write.traits);
   return out;

@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/http/engramd_process.h"
@@ -88,6 +91,21 @@ class ServerTest : public ::testing::Test {
 };
 
 inline EngramdProcess* ServerTest::server_ = nullptr;
+
+// Polls GET `target` until `pred` holds on its JSON answer (background extraction, promotion, ...);
+// a failure names the last answer. Not a timing assertion: the bound only keeps a broken build from
+// hanging.
+inline Json WaitForJson(Api& api, const std::string& target, const std::function<bool(const Json&)>& pred) {
+  Json last;
+  for (int i = 0; i < 500; ++i) {
+    auto r = api.Get(target);
+    last = r.json;
+    if (r.status == 200 && pred(last)) return last;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << target << " never matched: " << last.dump(2);
+  return last;
+}
 
 // Asserts the documented error shape and code.
 inline void ExpectError(const Reply& r, int status, const std::string& code, const std::string& message_part = "") {

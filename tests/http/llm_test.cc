@@ -33,13 +33,7 @@ void Seed(Api& api, const std::string& user) {
 }
 
 Json WaitForMemories(Api& api, const std::string& user) {
-  Json listing;
-  for (int i = 0; i < 300; ++i) {
-    listing = api.Get("/users/" + user + "/memories").json;
-    if (!listing["memories"].empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return listing;
+  return WaitForJson(api, "/users/" + user + "/memories", [](const Json& j) { return !j["memories"].empty(); });
 }
 
 TEST(LlmTest, QueryRunsTheAgentWithASearchTool) {

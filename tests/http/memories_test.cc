@@ -11,16 +11,7 @@ class MemoriesTest : public ServerTest {
   // Extraction runs in the background: poll until `pred` holds on the memories listing.
   Json WaitForMemories(Api& api, const std::string& user, const std::function<bool(const Json&)>& pred,
                        bool history = false) {
-    Json last;
-    for (int i = 0; i < 300; ++i) {
-      auto r = api.Get("/users/" + user + "/memories" + (history ? "?history=true" : ""));
-      EXPECT_EQ(r.status, 200) << r.body;
-      last = r.json;
-      if (pred(last)) return last;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "memories never matched: " << last.dump(2);
-    return last;
+    return WaitForJson(api, "/users/" + user + "/memories" + (history ? "?history=true" : ""), pred);
   }
   static const Json* FindMemory(const Json& listing, const std::string& word) {
     for (const auto& m : listing["memories"]) {

@@ -21,19 +21,6 @@ class OrgTest : public ServerTest {
     return e;
   }
 
-  // Polls `target` (background extraction and promotion) until `pred` holds on its JSON.
-  static Json WaitFor(Api& api, const std::string& target, const std::function<bool(const Json&)>& pred) {
-    Json last;
-    for (int i = 0; i < 500; ++i) {
-      auto r = api.Get(target);
-      last = r.json;
-      if (r.status == 200 && pred(last)) return last;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << target << " never matched: " << last.dump(2);
-    return last;
-  }
-
   static const Json* FindText(const Json& list, const std::string& text_field, const std::string& word) {
     for (const auto& m : list) {
       if (m.value(text_field, "").find(word) != std::string::npos) return &m;
@@ -82,7 +69,7 @@ TEST_F(OrgTest, MemoriesFlowUpAndSearchCoversEveryScope) {
 
   // Both preferences reach the team (consensus, prompt); the shared one also the role, hence the org.
   // (Extraction runs per actor: alice's statement alone already matches the prompt; wait for bob's.)
-  Json team = WaitFor(api, "/admin/teams/team_platform", [](const Json& j) {
+  Json team = WaitForJson(api, "/admin/teams/team_platform", [](const Json& j) {
     const Json* d = FindText(j["memories"], "text", "dark mode");
     return j["memories"].size() == 2 && FindText(j["memories"], "text", "staging") != nullptr && d != nullptr &&
            (*d)["actor_ids"].size() == 2;
@@ -96,9 +83,9 @@ TEST_F(OrgTest, MemoriesFlowUpAndSearchCoversEveryScope) {
                              {"event_id":")" + bob_event + R"(","raw":"not json {"}])")));
   EXPECT_EQ((*FindText(team["memories"], "text", "staging"))["reason"], "prompt");
   EXPECT_EQ(FindText(team["memories"], "text", "dog"), nullptr);
-  Json role = WaitFor(api, "/admin/roles/role_frontend", [](const Json& j) { return j["memories"].size() == 2; });
+  Json role = WaitForJson(api, "/admin/roles/role_frontend", [](const Json& j) { return j["memories"].size() == 2; });
   EXPECT_NE(FindText(role["memories"], "text", "unit tests"), nullptr) << role.dump(2);
-  Json org = WaitFor(api, "/admin/org", [](const Json& j) { return j["memories"].size() == 1; });
+  Json org = WaitForJson(api, "/admin/org", [](const Json& j) { return j["memories"].size() == 1; });
   EXPECT_NE(org["memories"][0]["text"].get<std::string>().find("dark mode"), std::string::npos) << org.dump(2);
   EXPECT_EQ(org["memories"][0]["reason"], "groups");
   EXPECT_EQ(org["memories"][0]["groups"], (Json{"role:role_frontend", "team:team_platform"}));
@@ -144,8 +131,8 @@ TEST_F(OrgTest, MemoriesFlowUpAndSearchCoversEveryScope) {
   // At once: what bob supported left the store with him, and carol's index with it.
   r = Search(api, "carol", "Does the team prefer dark mode in the editor?");
   EXPECT_EQ(r.dump().find(bob_event), std::string::npos) << r.dump(2);
-  WaitFor(api, "/admin/org", [](const Json& j) { return j["memories"].empty(); });
-  team = WaitFor(api, "/admin/teams/team_platform", [](const Json& j) {
+  WaitForJson(api, "/admin/org", [](const Json& j) { return j["memories"].empty(); });
+  team = WaitForJson(api, "/admin/teams/team_platform", [](const Json& j) {
     const Json* d = FindText(j["memories"], "text", "dark mode");
     return d != nullptr && (*d)["reason"] == "prompt";
   });

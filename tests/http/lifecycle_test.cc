@@ -62,7 +62,14 @@ TEST(LifecycleTest, AcknowledgedWritesSurviveKill9) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Kill mid-load: once a good number of batches were acknowledged (not after a fixed time).
+  for (int i = 0; i < 3000; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (acked.size() >= 500) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   server.Kill();
   stop.store(true);
   for (auto& t : writers) t.join();
@@ -106,7 +113,7 @@ TEST(LifecycleTest, SigtermShutsDownCleanlyAndKeepsData) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 3000 && answered.load() < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   const int code = server.Terminate();
   for (auto& t : clients) t.join();
   EXPECT_EQ(code, 0);

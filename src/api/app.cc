@@ -3,18 +3,13 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/strings.h"
 #include "api/errors.h"
 #include "common/log.h"
 
 namespace engram::api {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -147,12 +142,12 @@ void ApiApp::Dispatch(HttpRequest&& req, std::shared_ptr<ResponseWriter> writer)
 }
 
 std::string ApiApp::ExtractApiKey(const HttpRequest& req) {
-  if (const std::string* k = req.Header("x-api-key")) return std::string(Trim(*k));
+  if (const std::string* k = req.Header("x-api-key")) return std::string(TrimAsciiSpace(*k));
   if (const std::string* auth = req.Header("authorization")) {
-    std::string_view v = Trim(*auth);
-    if (StartsWithNoCase(v, "bearer ")) return std::string(Trim(v.substr(7)));
-    if (StartsWithNoCase(v, "x-api-key:")) return std::string(Trim(v.substr(10)));
-    if (StartsWithNoCase(v, "x-api-key ")) return std::string(Trim(v.substr(10)));
+    std::string_view v = TrimAsciiSpace(*auth);
+    if (StartsWithNoCase(v, "bearer ")) return std::string(TrimAsciiSpace(v.substr(7)));
+    if (StartsWithNoCase(v, "x-api-key:")) return std::string(TrimAsciiSpace(v.substr(10)));
+    if (StartsWithNoCase(v, "x-api-key ")) return std::string(TrimAsciiSpace(v.substr(10)));
   }
   return "";
 }

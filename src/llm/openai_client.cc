@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/strings.h"
 #include "common/log.h"
 #include "common/upstream_http.h"
 #include "llm/chat_codec.h"
@@ -25,14 +26,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
-}
-
-std::string_view Trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' || v.back() == '\n')) {
-    v.remove_suffix(1);
-  }
-  return v;
 }
 
 // Request headers Forward never relays: curl frames the request itself, the upstream is another host,
@@ -89,7 +82,7 @@ size_t OnRelayHeader(char* data, size_t size, size_t n, void* user) {
     }
     return len;
   }
-  const std::string_view trimmed = Trim(line);
+  const std::string_view trimmed = TrimAsciiSpace(line);
   if (trimmed.empty()) {
     if (r->status >= 100 && r->status < 200) return len;  // interim response; the real head follows
     return r->SendHead() ? len : 0;
@@ -102,7 +95,7 @@ size_t OnRelayHeader(char* data, size_t size, size_t n, void* user) {
   }
   const size_t colon = trimmed.find(':');
   if (colon == std::string_view::npos) return len;
-  r->headers.emplace_back(Lower(Trim(trimmed.substr(0, colon))), std::string(Trim(trimmed.substr(colon + 1))));
+  r->headers.emplace_back(Lower(TrimAsciiSpace(trimmed.substr(0, colon))), std::string(TrimAsciiSpace(trimmed.substr(colon + 1))));
   return len;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/strings.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "llm/llm_client.h"
@@ -36,13 +37,6 @@ constexpr std::string_view kLastStepNote =
 constexpr std::string_view kToolSchema =
     R"({"type":"object","properties":{"query":{"type":"string","description":"What to look for, in a few words, e.g. \"food preferences\" or \"sister's name\""}},"required":["query"]})";
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 // The query of a search_memories call, or nullopt. Tolerates arguments that were JSON-encoded twice
 // (a string holding the object), which some local servers produce.
 std::optional<std::string> ParseQuery(const std::string& arguments_json) {
@@ -51,7 +45,7 @@ std::optional<std::string> ParseQuery(const std::string& arguments_json) {
   if (!args.is_object()) return std::nullopt;
   auto it = args.find("query");
   if (it == args.end() || !it->is_string()) return std::nullopt;
-  std::string q = Trim(it->get<std::string>());
+  std::string q(TrimAsciiSpace(it->get<std::string>()));
   if (q.empty()) return std::nullopt;
   return q;
 }
@@ -64,11 +58,7 @@ std::string FormatResult(size_t number, const Evidence& e) {
   if (!e.subject.empty() && e.subject != "user") line += ", about " + e.subject;
   line += ") ";
   std::string text = e.text;
-  if (text.size() > kMaxEvidenceChars) {
-    size_t n = kMaxEvidenceChars;
-    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 sequence
-    text = text.substr(0, n) + "...";
-  }
+  if (text.size() > kMaxEvidenceChars) text = std::string(Utf8Prefix(text, kMaxEvidenceChars)) + "...";
   std::replace(text.begin(), text.end(), '\n', ' ');
   return line + text;
 }
@@ -190,7 +180,7 @@ Result<Answer> AnswerWithAgent(llm::LlmClient& client, std::string_view question
     tokens_left -= resp.completion_tokens > 0 ? resp.completion_tokens : EstimateTokens(reply);
 
     if (reply.tool_calls.empty()) {
-      std::string text = Trim(reply.content);
+      std::string text(TrimAsciiSpace(reply.content));
       if (text.empty()) return Status::Internal("agent: the model replied with neither an answer nor a tool call");
       Answer answer = Cite(std::move(text), retrieved);
       answer.confidence = searched ? 0.7 : 0.5;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/strings.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/time.h"
@@ -102,21 +103,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-// Cuts at `max` bytes without splitting a UTF-8 sequence.
-std::string_view CutUtf8(std::string_view s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
-}
-
 // Consecutive runs of records for one call each: at most max_records_per_call records and, unless a
 // single record is alone, at most max_input_chars characters of (cut) content.
 std::vector<std::span<const Record>> SplitCalls(std::span<const Record> records, const LlmExtractorOptions& o) {
@@ -149,7 +135,7 @@ std::string UserMessage(std::span<const Record> records, const ExtractionContext
     if (!r.type.empty()) item["type"] = r.type;
     if (!r.speaker.empty()) item["speaker"] = r.speaker;
     if (!r.title.empty()) item["title"] = r.title;
-    item["content"] = std::string(CutUtf8(r.content, max_chars));
+    item["content"] = std::string(Utf8Prefix(r.content, max_chars));
     list.push_back(std::move(item));
   }
   in["records"] = std::move(list);
@@ -159,7 +145,7 @@ std::string UserMessage(std::span<const Record> records, const ExtractionContext
 
 std::string StringOr(const json& obj, const char* field) {
   auto it = obj.find(field);
-  return it != obj.end() && it->is_string() ? Trim(it->get<std::string>()) : std::string();
+  return it != obj.end() && it->is_string() ? std::string(TrimAsciiSpace(it->get<std::string>())) : std::string();
 }
 
 double Confidence(const json& obj) {
@@ -198,7 +184,7 @@ struct CallRecords {
     if (it == obj.end() || !it->is_array()) return out;
     for (const json& v : *it) {
       if (!v.is_string()) continue;
-      std::string id = Trim(v.get<std::string>());
+      std::string id(TrimAsciiSpace(v.get<std::string>()));
       const TimeMs* t = Find(id);
       if (t == nullptr || std::find(out.begin(), out.end(), id) != out.end()) continue;
       *earliest = std::min(*earliest, *t);
@@ -229,7 +215,7 @@ std::optional<ExtractedMemory> ToMemory(const json& m, const CallRecords& call, 
   if (auto it = m.find("entities"); it != m.end() && it->is_array()) {
     for (const json& e : *it) {
       if (out.entities.size() >= kMaxEntities) break;
-      std::string name = e.is_string() ? Trim(e.get<std::string>()) : std::string();
+      std::string name = e.is_string() ? std::string(TrimAsciiSpace(e.get<std::string>())) : std::string();
       if (!name.empty() && std::find(out.entities.begin(), out.entities.end(), name) == out.entities.end()) {
         out.entities.push_back(std::move(name));
       }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
 #include "common/log.h"
 #include "service/proxy_reply_tap.h"
 
@@ -29,15 +30,6 @@ std::string ContentText(const Json& content) {
     out += text->get<std::string>();
   }
   return out;
-}
-
-// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
-std::string TruncateUtf8(std::string s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  s.resize(end);
-  return s;
 }
 
 std::string OneLine(std::string s) {
@@ -129,7 +121,7 @@ Result<PreparedProxyCall> ProxyService::Prepare(const ProxyCall& call) {
     if (role == "user") out.last_user_message = text;
     if ((role == "user" || role == "assistant") && !text.empty()) turns.push_back({role, std::move(text)});
   }
-  out.last_user_message = TruncateUtf8(std::move(out.last_user_message), options_.max_turn_bytes);
+  out.last_user_message = std::string(Utf8Prefix(out.last_user_message, options_.max_turn_bytes));
   if (call.with_summary || call.with_chunks) {
     const std::string block = ContextBlock(call, out.user_id, turns);
     if (!block.empty()) {

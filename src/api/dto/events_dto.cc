@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
 #include "api/dto/json_fields.h"
 
 namespace engram::api::dto {
@@ -19,13 +20,6 @@ std::string StripNul(std::string s) {
   return s;
 }
 
-std::string_view TrimAscii(std::string_view s) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // A string field with NULs stripped; nullopt when absent or null.
 Result<std::optional<std::string>> StringField(const Json& item, std::string_view field, const std::string& path) {
   auto it = item.find(field);
@@ -39,7 +33,7 @@ Result<std::string> IdField(const Json& item, std::string_view field, const std:
                             const EventsLimits& limits) {
   ENGRAM_ASSIGN_OR_RETURN(auto v, StringField(item, field, path));
   if (!v) return Invalid(path, field, "field required");
-  std::string trimmed(TrimAscii(*v));
+  std::string trimmed(TrimAsciiSpace(*v));
   if (trimmed.empty()) return Invalid(path, field, "must not be empty");
   if (Utf8Length(trimmed) > limits.max_id_chars) {
     return Invalid(path, field, "must be at most " + std::to_string(limits.max_id_chars) + " characters");
@@ -55,7 +49,7 @@ Result<std::string> ScopeField(const Json& item, std::string_view field, const s
   if (Utf8Length(*v) > limits.max_id_chars) {
     return Invalid(path, field, "must be at most " + std::to_string(limits.max_id_chars) + " characters");
   }
-  return std::string(TrimAscii(*v));
+  return std::string(TrimAsciiSpace(*v));
 }
 
 constexpr std::pair<std::string_view, std::string_view> kCamelCaseFields[] = {
@@ -83,7 +77,7 @@ Result<EventSpec> ParseEvent(const Json& item, const std::string& path, const Ev
 
   ENGRAM_ASSIGN_OR_RETURN(auto content, StringField(item, "content", path));
   if (!content) return Invalid(path, "content", "field required");
-  if (TrimAscii(*content).empty()) return Invalid(path, "content", "must contain a non-whitespace character");
+  if (TrimAsciiSpace(*content).empty()) return Invalid(path, "content", "must contain a non-whitespace character");
   const size_t chars = Utf8Length(*content);
   if (chars >= limits.max_content_chars) {
     return Invalid(path, "content", "must be under " + std::to_string(limits.max_content_chars) + " characters (got " +

@@ -129,7 +129,7 @@ Result<ChatResponse> DecodeChatResponse(const std::string& body) {
           return Status::Internal("chat response tool call has no function name");
         }
         ToolCall call;
-        call.id = c.contains("id") && c["id"].is_string() ? c["id"].get<std::string>() : "call_" + std::to_string(i);
+        call.id = c.contains("id") && c["id"].is_string() ? c["id"].get<std::string>() : "";
         call.name = (*fn)["name"].get<std::string>();
         auto args = fn->find("arguments");
         if (args == fn->end() || args->is_null()) {

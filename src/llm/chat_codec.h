@@ -18,7 +18,7 @@ Result<std::string> EncodeChatRequest(const ChatRequest& request, const std::str
 // choices[0] of a 2xx response body. kInternal when the body is not JSON or lacks the message. Lenient
 // where servers differ: null or missing content is "", content given as an array of text parts is
 // joined, tool-call arguments sent as an object (not a string) are serialised, a missing tool-call id
-// becomes "call_<index>".
+// stays empty (the caller, who owns the conversation, names it uniquely).
 Result<ChatResponse> DecodeChatResponse(const std::string& body);
 
 }  // namespace engram::llm

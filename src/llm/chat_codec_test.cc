@@ -62,7 +62,7 @@ TEST(ChatCodecTest, DecodesServerVariants) {
       R"({"choices":[{"message":{"role":"assistant","tool_calls":[{"function":{"name":"f","arguments":{"a":1}}}]}}]})");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->message.tool_calls.size(), 1u);
-  EXPECT_EQ(r->message.tool_calls[0].id, "call_0");
+  EXPECT_EQ(r->message.tool_calls[0].id, "");
   EXPECT_EQ(json::parse(r->message.tool_calls[0].arguments_json), (json{{"a", 1}}));
   EXPECT_EQ(r->message.content, "");
   EXPECT_EQ(r->finish_reason, "");

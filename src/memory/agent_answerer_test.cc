@@ -124,6 +124,33 @@ TEST(AgentAnswererTest, SearchesThenAnswersCitingTheEvidence) {
   EXPECT_DOUBLE_EQ(r->confidence, 0.7);
 }
 
+TEST(AgentAnswererTest, ToolCallsWithoutIdsGetUniqueOnesAcrossSteps) {
+  // A server that sends no tool-call ids: each step's call must still be answerable by its own id.
+  auto no_id_search = [](const std::string& q) -> Reply {
+    json call = {{"type", "function"},
+                 {"function", {{"name", "search_memories"}, {"arguments", json{{"query", q}}.dump()}}}};
+    return {{.body = Completion({{"role", "assistant"}, {"content", nullptr}, {"tool_calls", {call}}}, "tool_calls")}};
+  };
+  FakeChatServer server([&](const api::HttpRequest&, int call) -> Reply {
+    if (call == 0) return no_id_search("food");
+    if (call == 1) return no_id_search("sushi");
+    return Answer("Loves sushi [2].");
+  });
+  auto client = Client(server.url());
+  FakeSearch search;
+  auto r = AnswerWithAgent(*client, "What food does the user like?", search.Fn(), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(server.calls(), 3);
+  std::vector<std::string> ids;
+  const json last = json::parse(server.request(2).body);
+  for (const auto& m : last["messages"]) {
+    if (m.contains("tool_call_id")) ids.push_back(m["tool_call_id"]);
+  }
+  ASSERT_EQ(ids.size(), 2u) << server.request(2).body;
+  EXPECT_FALSE(ids[0].empty());
+  EXPECT_NE(ids[0], ids[1]);
+}
+
 TEST(AgentAnswererTest, AnswersDirectlyWithoutSearching) {
   FakeChatServer server([](const api::HttpRequest&, int) { return Answer("  Nothing stored answers that.  "); });
   auto client = Client(server.url());

@@ -7,6 +7,7 @@
 
 #include "index/derived_chunks.h"
 #include "memory/consolidation.h"
+#include "memory/speaker.h"
 #include "memory/traits.h"
 
 namespace engram::jobs {
@@ -42,10 +43,7 @@ memory::ExtractionContext ContextFor(store::Store& store, const std::string& wor
     }
   }
   for (const auto& r : records) {
-    if (r.speaker.empty() || r.speaker == "user" || r.speaker == "assistant" || r.speaker == "system" ||
-        r.speaker == "tool") {
-      continue;
-    }
+    if (memory::IsUserRole(r.speaker) || memory::IsAssistantRole(r.speaker)) continue;
     if (std::find(ctx.participants.begin(), ctx.participants.end(), r.speaker) == ctx.participants.end()) {
       ctx.participants.push_back(r.speaker);
     }

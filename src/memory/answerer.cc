@@ -6,6 +6,7 @@
 #include <set>
 
 #include "memory/prose.h"
+#include "memory/speaker.h"
 #include "memory/term_set.h"
 #include "text/analyzer.h"
 #include "text/sentences.h"
@@ -31,10 +32,7 @@ bool IsUser(std::string_view subject) {
   return s.empty() || s == "user" || s == "the user" || s == "me" || s == "i";
 }
 
-bool IsAssistant(std::string_view subject) {
-  const std::string s = Lower(Clean(subject));
-  return s == "assistant" || s == "system" || s == "bot" || s == "tool";
-}
+bool IsAssistant(std::string_view subject) { return IsAssistantRole(Clean(subject)); }
 
 struct Item {
   const Evidence* e = nullptr;

@@ -9,6 +9,7 @@
 #include "memory/patterns.h"
 #include "memory/rewrite.h"
 #include "memory/sentence.h"
+#include "memory/speaker.h"
 #include "text/normalize.h"
 #include "text/sentences.h"
 
@@ -18,14 +19,6 @@ namespace {
 using internal::Draft;
 using internal::DraftForm;
 using internal::Drafts;
-
-bool IsAssistantRole(std::string_view lower) {
-  static const std::unordered_set<std::string_view> s = {
-      "assistant", "ai", "bot", "system", "tool", "function", "model", "agent", "developer"};
-  return s.count(lower) > 0;
-}
-
-bool IsUserRole(std::string_view lower) { return lower.empty() || lower == "user" || lower == "human"; }
 
 bool SameName(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return false;

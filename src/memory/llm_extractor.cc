@@ -17,6 +17,7 @@
 #include "common/time.h"
 #include "llm/json_schema.h"
 #include "llm/llm_client.h"
+#include "memory/speaker.h"
 
 namespace engram::memory {
 
@@ -88,15 +89,6 @@ Rules:
 - focus, when given, describes what the user's role and team care about: do not miss facts on those topics (the rules above still apply).
 - Nothing worth remembering: {"memories":[],"traits":[]}.)";
 
-// Same roles as DeterministicExtractor: their turns restate, they are not evidence about anyone.
-bool IsAssistantSpeaker(std::string_view speaker) {
-  static const std::set<std::string, std::less<>> kRoles = {
-      "assistant", "ai", "bot", "system", "tool", "function", "model", "agent", "developer"};
-  std::string lower(speaker);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return kRoles.contains(lower);
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -167,7 +159,7 @@ struct CallRecords {
 
   explicit CallRecords(std::span<const Record> records) {
     for (const Record& r : records) {
-      if (!IsAssistantSpeaker(r.speaker)) citable.emplace_back(r.id, r.timestamp);
+      if (!IsAssistantRole(r.speaker)) citable.emplace_back(r.id, r.timestamp);
     }
     std::sort(citable.begin(), citable.end());
   }

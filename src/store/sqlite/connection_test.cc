@@ -151,6 +151,25 @@ TEST(SchemaTest, VectorsMoveOffTheChunkRowsKeepingThemAndTheCascade) {
   EXPECT_EQ(*c->QueryInt("SELECT count(*) FROM chunk_vectors"), 0) << "a deleted chunk takes its vector";
 }
 
+TEST(SchemaTest, ChunksLoseTheirRecordCopiesAndKeepTheirRows) {
+  TempDir dir;
+  auto c = OpenOrDie(dir.File("t.db"));
+  std::vector<Migration> before(Migrations().begin(), Migrations().begin() + 7);
+  ASSERT_TRUE(Migrate(*c, before).ok());
+  ASSERT_TRUE(c->ExecScript(
+                   "INSERT INTO users (uid, workspace, user_id, created_at, updated_at) VALUES (1, 'ws', 'u', 0, 0);"
+                   "INSERT INTO records (rid, uid, record_id, kind, type, ts, content, created_at, updated_at) "
+                   "VALUES (1, 1, 'r', 2, 'message', 7, 'hello', 0, 0);"
+                   "INSERT INTO chunks (uid, record_rid, chunk_id, n, text, kind, type, source, speaker, ts) "
+                   "VALUES (1, 1, 'r#0', 0, 'hello', 2, 'message', '', 'user', 7);")
+                  .ok());
+  ASSERT_TRUE(Migrate(*c).ok());
+  EXPECT_EQ(*c->QueryInt("SELECT count(*) FROM chunks c JOIN records r ON r.rid = c.record_rid "
+                         "WHERE c.chunk_id = 'r#0' AND c.speaker = 'user' AND r.kind = 2 AND r.ts = 7"),
+            1);
+  EXPECT_FALSE(c->Exec("SELECT kind FROM chunks").ok()) << "the copy is gone";
+}
+
 TEST(SchemaTest, FailedMigrationLeavesPreviousVersion) {
   TempDir dir;
   auto c = OpenOrDie(dir.File("t.db"));

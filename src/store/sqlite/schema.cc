@@ -230,7 +230,16 @@ ALTER TABLE chunks DROP COLUMN vector;
 ALTER TABLE chunks DROP COLUMN vector_model;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// A chunk's kind, type, source and time were copies of its record's, kept equal by every write; every
+// read joins the record anyway (for its session and metadata), so they are read from there.
+constexpr std::string_view kV8ChunkCopies = R"sql(
+ALTER TABLE chunks DROP COLUMN kind;
+ALTER TABLE chunks DROP COLUMN type;
+ALTER TABLE chunks DROP COLUMN source;
+ALTER TABLE chunks DROP COLUMN ts;
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "initial: api_keys, users, records, chunks", kV1Initial},
     {2, "chunk vectors", kV2ChunkVectors},
     {3, "memories, traits, stage3 items, extraction marks", kV3Memories},
@@ -238,6 +247,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, "extraction failures", kV5ExtractionFailures},
     {6, "organization: groups, memberships, promoted memories", kV6Organization},
     {7, "chunk vectors in their own table", kV7VectorTable},
+    {8, "chunks read kind, type, source and time from their record", kV8ChunkCopies},
 }};
 
 }  // namespace

@@ -32,31 +32,27 @@ domain::RecordKind KindFromInt(int64_t v) {
 struct StoredRecord {
   int64_t rid = 0;
   std::string content_hash;
-  domain::RecordKind kind = domain::RecordKind::kEvent;
-  std::string source;
 };
 
 Result<std::optional<StoredRecord>> FindStored(Connection& c, int64_t uid, const std::string& id) {
   ENGRAM_ASSIGN_OR_RETURN(
-      Query q, c.Prepare("SELECT rid, content_hash, kind, source FROM records "
+      Query q, c.Prepare("SELECT rid, content_hash FROM records "
                          "WHERE uid = ?1 AND record_id = ?2",
                          uid, id));
   ENGRAM_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return std::optional<StoredRecord>();
-  return std::optional<StoredRecord>(StoredRecord{q.Int(0), q.Text(1), KindFromInt(q.Int(2)), q.Text(3)});
+  return std::optional<StoredRecord>(StoredRecord{q.Int(0), q.Text(1)});
 }
 
-// Chunks carry copies of their record's kind, type, source and timestamp so retrieval never joins;
-// we copy from the record here rather than trust each chunk, so an update refreshes them too. A chunk
-// may name its own speaker (a transcript chunk), else it inherits the record's.
+// A chunk row holds what is its own (text, position, speaker); kind, type, source, time, session and
+// metadata are its record's, read through the join. A chunk may name its own speaker (a transcript
+// chunk), else it inherits the record's.
 Status InsertChunks(Connection& c, int64_t uid, int64_t rid, const Record& r) {
   for (const Chunk& ch : r.chunks) {
     const std::string id = ch.id.empty() ? r.id + "#" + std::to_string(ch.n) : ch.id;
     ENGRAM_RETURN_IF_ERROR(c.Exec(
-        "INSERT INTO chunks (uid, record_rid, chunk_id, n, text, kind, type, source, speaker, ts) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        uid, rid, id, ch.n, ch.text, static_cast<int64_t>(r.kind), r.type, r.source,
-        ch.speaker.empty() ? r.speaker : ch.speaker, r.timestamp));
+        "INSERT INTO chunks (uid, record_rid, chunk_id, n, text, speaker) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", uid, rid,
+        id, ch.n, ch.text, ch.speaker.empty() ? r.speaker : ch.speaker));
   }
   return Status::Ok();
 }
@@ -81,11 +77,7 @@ Status ReplaceRecord(Connection& c, int64_t uid, const StoredRecord& stored, con
       r.type, r.title, r.speaker, r.timestamp, r.metadata_json, r.content,
       HashOrNull(r.content_hash), now, stored.rid, r.role_id, r.team_id));
   ENGRAM_RETURN_IF_ERROR(c.Exec("DELETE FROM chunks WHERE record_rid = ?1", stored.rid));
-  // The chunk copies must agree with the stored record, whose kind and source the update keeps.
-  Record as_stored = r;
-  as_stored.kind = stored.kind;
-  as_stored.source = stored.source;
-  return InsertChunks(c, uid, stored.rid, as_stored);
+  return InsertChunks(c, uid, stored.rid, r);
 }
 
 constexpr std::string_view kSelectRecord =
@@ -113,7 +105,7 @@ Record ReadRecord(const Query& q) {
 }
 
 constexpr std::string_view kChunkColumns =
-    "SELECT c.chunk_id, r.record_id, c.n, c.text, c.kind, c.type, c.source, c.speaker, c.ts, r.session_id, "
+    "SELECT c.chunk_id, r.record_id, c.n, c.text, r.kind, r.type, r.source, c.speaker, r.ts, r.session_id, "
     "r.metadata ";
 constexpr std::string_view kChunkFrom = "FROM chunks c JOIN records r ON r.rid = c.record_rid ";
 

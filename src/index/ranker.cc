@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -114,6 +115,7 @@ struct Scratch {
   uint32_t query = 0;                  // the first pass of the current query
   uint32_t pass = 0;
   std::vector<uint32_t> ordinals;
+  std::vector<ScoredDoc> gathered;     // a pass's matches, before the pool is selected from them
   std::vector<ScoredDoc> pool;         // the latest first-pass pool, best first
 
   void BeginQuery(uint32_t ordinals_n, uint32_t labels_n) {
@@ -186,15 +188,15 @@ template <typename Allowed>
 void FirstPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, Scratch& sc) {
   sc.BeginPass();
   const bool sessions = q.p.session_weight > 0;
-  TopKCollector first(q.p.candidate_pool);
+  sc.gathered.clear();
   for (uint32_t o : lex.touched()) {
     const float s = lex.score(o);
     if (!(s > 0) || !q.allowed(o)) continue;
-    if (first.WouldKeep(s)) first.Push({o, s, 0});
+    sc.gathered.push_back({o, s, 0});
     const uint32_t label = q.idx.SessionKey(o);
     if (sessions && label != q.no_session) sc.Session(label, q.p.session_top).Add(s, o);
   }
-  sc.pool = first.Take();
+  TakeBest(sc.gathered, q.p.candidate_pool, sc.pool);
 }
 
 // The same pool and session evidence for the query plus the feedback terms (scores lex + extra),
@@ -208,15 +210,15 @@ void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, 
   sc.BeginPass();
   auto score = [&](uint32_t o) -> float { return lex.score(o) + extra.score(o); };
   const bool sessions = q.p.session_weight > 0;
-  TopKCollector first(q.p.candidate_pool);
+  sc.gathered.clear();
   for (const ScoredDoc& d : sc.pool) {
     sc.MarkSeen(d.ordinal);
-    first.Push({d.ordinal, score(d.ordinal), 0});
+    sc.gathered.push_back({d.ordinal, score(d.ordinal), 0});
   }
   for (uint32_t o : extra.touched()) {
     const float s = score(o);
     if (!(s > 0) || !q.allowed(o)) continue;
-    if (!sc.Seen(o) && first.WouldKeep(s)) first.Push({o, s, 0});
+    if (!sc.Seen(o)) sc.gathered.push_back({o, s, 0});
     const uint32_t label = q.idx.SessionKey(o);
     if (!sessions || label == q.no_session) continue;
     BestScores& best = sc.Session(label, q.p.session_top);
@@ -229,7 +231,7 @@ void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, 
     }
     if (!best.Contains(o)) best.Add(s, o);
   }
-  sc.pool = first.Take();
+  TakeBest(sc.gathered, q.p.candidate_pool, sc.pool);
 }
 
 // The evidence of the pool (sc.pool), the session neighbours of its chunks and the vector candidates.
@@ -279,44 +281,116 @@ void ScoreCandidates(const QueryContext<Allowed>& q, const std::vector<uint32_t>
   }
 }
 
+// "a ranks before b" for result hits: score desc, ordinal asc.
+bool HitBefore(const RankedHit& a, const RankedHit& b) {
+  return a.score != b.score ? a.score > b.score : a.ordinal < b.ordinal;
+}
+
 // Calibrates, fuses, thresholds and orders the candidates into the result's hits.
+//
+// The cosine of every candidate is needed only where it decides the order of the head of the list.
+// The vector scan (`scan`) bounds every row's cosine (exact for the rows it rescored in float32), and
+// a fused score is monotone in the cosine, so each candidate has a fused interval. Once `need` hits
+// are certain to score at least tau, a candidate whose interval lies below tau cannot be among the
+// first `need`: only the others get their exact cosine. The result is the one computing every cosine
+// exactly would give; when DropRedundant consumes more than `need` hits, that is what happens.
 void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double self_score,
-            const RankRequest& req, const RankingParams& p, RankResult& result) {
-  // Cosines of the candidates only (exact in float32 storage): the vector scan itself was a pre-scan.
-  thread_local std::vector<uint32_t> ordinals;
-  thread_local std::vector<float> cosines;
-  if (result.used_vectors) {
-    ordinals.clear();
-    for (const auto& c : cands) ordinals.push_back(c.ordinal);
-    cosines.resize(ordinals.size());
-    idx.vectors().ScoreRows(req.query_vector, ordinals, cosines);
-  }
-  std::vector<RankedHit> hits;
-  for (size_t i = 0; i < cands.size(); ++i) {
-    const Candidate& c = cands[i];
-    const double lexical = CalibrateBm25(c.evidence, self_score, p.fusion.bm25_k);
-    std::optional<float> cosine;
-    if (result.used_vectors && idx.HasVector(c.ordinal)) cosine = cosines[i];
+            const VectorMatrix::PreScan* scan, const RankRequest& req, const RankingParams& p, RankResult& result) {
+  const bool diversify = p.drop_redundant && req.diversify;
+  const size_t need = diversify ? 2 * req.k + 8 : req.k;  // DropRedundant rarely drops more than k + 8
+  auto fuse = [&](double lexical, std::optional<float> cosine, uint32_t ordinal) {
     const std::optional<double> vec =
         cosine ? std::optional<double>(CalibrateCosine(*cosine, p.fusion.cosine_lo, p.fusion.cosine_hi))
                : std::nullopt;
     double fused = FuseWeighted(lexical, vec, p.fusion.alpha);
     if (p.recency_weight > 0) {
-      fused = ApplyRecency(fused, RecencyDecay(req.now, idx.Timestamp(c.ordinal), p.recency_half_life_days),
+      fused = ApplyRecency(fused, RecencyDecay(req.now, idx.Timestamp(ordinal), p.recency_half_life_days),
                            p.recency_weight);
     }
-    if (fused > 0 && fused >= req.min_score) {
-      hits.push_back({c.ordinal, static_cast<float>(fused), static_cast<float>(lexical), cosine});
+    return fused;
+  };
+  auto passes = [&](double fused) { return fused > 0 && fused >= req.min_score; };
+
+  thread_local std::vector<double> lexical, low, high;
+  thread_local std::vector<uint32_t> rescore;
+  thread_local std::vector<float> cosines;
+  const size_t n = cands.size();
+  lexical.resize(n);
+  for (size_t i = 0; i < n; ++i) lexical[i] = CalibrateBm25(cands[i].evidence, self_score, p.fusion.bm25_k);
+  const bool vectors = result.used_vectors;
+  // The scan covers every row unless it did not run (a vector pool of 0).
+  const bool bounded = vectors && scan != nullptr && scan->cosine.size() >= idx.vectors().rows();
+  double tau = -std::numeric_limits<double>::infinity();  // candidates whose fused interval ends below it are out
+  if (bounded) {
+    low.resize(n);
+    high.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t o = cands[i].ordinal;
+      if (idx.HasVector(o)) {
+        const auto [lo, hi] = idx.vectors().CosineBounds(*scan, o);
+        low[i] = fuse(lexical[i], lo, o);
+        high[i] = fuse(lexical[i], hi, o);
+      } else {
+        low[i] = high[i] = fuse(lexical[i], std::nullopt, o);
+      }
+    }
+    thread_local std::vector<double> sure;  // lower bounds of the candidates certain to pass
+    sure.clear();
+    for (size_t i = 0; i < n; ++i) {
+      if (passes(low[i])) sure.push_back(low[i]);
+    }
+    if (sure.size() >= need && need > 0) {
+      std::nth_element(sure.begin(), sure.begin() + static_cast<long>(need - 1), sure.end(), std::greater<>());
+      // Below tau by more than float rounding: the hit's float score is below every one of those `need`.
+      tau = sure[need - 1] - 1e-6;
     }
   }
-  std::sort(hits.begin(), hits.end(), [](const RankedHit& a, const RankedHit& b) {
-    return a.score != b.score ? a.score > b.score : a.ordinal < b.ordinal;
-  });
-  result.total_candidates = cands.size();
-  if (p.drop_redundant && req.diversify) {
-    result.hits = DropRedundant(idx, hits, req.k);
+
+  std::vector<RankedHit> hits;
+  size_t left_out = 0;
+  auto collect = [&](bool everything) {
+    auto out_of_head = [&](size_t i) { return bounded && !everything && high[i] < tau; };
+    hits.clear();
+    left_out = 0;
+    if (vectors) {
+      rescore.clear();
+      for (size_t i = 0; i < n; ++i) {
+        const uint32_t o = cands[i].ordinal;
+        if (out_of_head(i)) {
+          ++left_out;
+        } else if (idx.HasVector(o)) {
+          rescore.push_back(o);
+        }
+      }
+      cosines.resize(rescore.size());
+      idx.vectors().ScoreRows(req.query_vector, rescore, cosines);
+    }
+    size_t next = 0;  // into rescore / cosines, which follow the candidates' order
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t o = cands[i].ordinal;
+      if (out_of_head(i)) continue;
+      std::optional<float> cosine;
+      if (vectors && idx.HasVector(o)) cosine = cosines[next++];
+      const double fused = fuse(lexical[i], cosine, o);
+      if (passes(fused)) hits.push_back({o, static_cast<float>(fused), static_cast<float>(lexical[i]), cosine});
+    }
+  };
+  collect(false);
+  result.total_candidates = n;
+  if (diversify) {
+    // Only the head of the order is read, unless DropRedundant runs past it.
+    const size_t head = std::min(need, hits.size());
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(head), hits.end(), HitBefore);
+    result.hits = DropRedundant(idx, std::span<const RankedHit>(hits).first(head), req.k);
+    if (result.hits.size() < req.k && (head < hits.size() || left_out > 0)) {
+      if (left_out > 0) collect(true);
+      std::sort(hits.begin(), hits.end(), HitBefore);
+      result.hits = DropRedundant(idx, hits, req.k);
+    }
   } else {
-    if (hits.size() > req.k) hits.resize(req.k);
+    const size_t head = std::min(req.k, hits.size());
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(head), hits.end(), HitBefore);
+    hits.resize(head);
     result.hits = std::move(hits);
   }
 }
@@ -417,11 +491,12 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
   // Vector signal: the `pool` chunks of highest positive cosine are candidates (one scan, see
   // VectorMatrix::TopK); the cosines of all candidates are computed when they are fused (Finish).
   std::vector<uint32_t> vector_candidates;
+  thread_local VectorMatrix::PreScan scan;
   result.used_vectors = idx.AcceptsQueryVector(req.query_vector);
   if (result.used_vectors) {
-    for (const auto& d : idx.vectors().TopK(req.query_vector, p.vector_pool, allowed, 0.f)) {
-      vector_candidates.push_back(d.ordinal);
-    }
+    const auto nearest = idx.vectors().TopK(req.query_vector, p.vector_pool, allowed, 0.f,
+                                            VectorMatrix::RescoreDepth(p.vector_pool), scan);
+    for (const auto& d : nearest) vector_candidates.push_back(d.ordinal);
   }
   result.vector_candidates = vector_candidates.size();
 
@@ -453,7 +528,7 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
       result.lexical_candidates = lex.touched().size() + feedback.touched().size();
     }
   }
-  Finish(idx, cands, self, req, p, result);
+  Finish(idx, cands, self, result.used_vectors ? &scan : nullptr, req, p, result);
   return result;
 }
 

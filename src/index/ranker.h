@@ -103,13 +103,11 @@ class BestScores {
     if (n_ < keep_) {
       top_[n_] = s;
       ids_[n_++] = id;
-    } else if (n_ > 0) {
-      size_t low = 0;
-      for (size_t i = 1; i < n_; ++i) low = top_[i] < top_[low] ? i : low;
-      if (s > top_[low]) {
-        top_[low] = s;
-        ids_[low] = id;
-      }
+      if (n_ == keep_) FindLowest();
+    } else if (n_ > 0 && s > top_[low_]) {  // the common case, once full, is a single comparison
+      top_[low_] = s;
+      ids_[low_] = id;
+      FindLowest();
     }
   }
   double Sum() const {
@@ -129,8 +127,15 @@ class BestScores {
   }
 
  private:
+  // The first of the lowest kept scores: the one a better score replaces.
+  void FindLowest() {
+    low_ = 0;
+    for (size_t i = 1; i < n_; ++i) low_ = top_[i] < top_[low_] ? i : low_;
+  }
+
   size_t keep_;
   size_t n_ = 0;
+  size_t low_ = 0;  // valid once n_ == keep_
   float top_[8] = {};
   uint32_t ids_[8] = {};
 };

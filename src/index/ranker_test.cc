@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace engram::index {
 namespace {
 
@@ -297,6 +299,84 @@ TEST(RankerFunctionsTest, DerivedPriorAppliesToResultListsNotToEvidence) {
   for (const auto& h : both) (idx.ChunkId(h.ordinal) == "mem_1" ? mem_score : doc_score) = h.score;
   // Without the prior the shorter memory is at least as strong as its source.
   EXPECT_GE(mem_score, doc_score);
+}
+
+}  // namespace
+}  // namespace engram::index
+
+
+namespace engram::index {
+namespace {
+
+// Rank computes exact cosines only for the candidates that can reach the head of the list (the
+// vector scan bounds the others). Whatever k, the list must be the head of the list a large k gives,
+// for which nothing is left out: same chunks, same scores, same cosines, with and without
+// DropRedundant, in both vector storages, over a corpus where every query word matches many chunks.
+TEST(RankVectorsTest, SmallKIsTheHeadOfTheFullList) {
+  const std::vector<std::string> words = {"pottery", "museum", "garden", "camping", "violin", "paint",
+                                          "hiking",  "bakery", "sunset", "library", "kayak",  "chess",
+                                          "pizza",   "yoga",   "guitar", "river",   "summer", "beach"};
+  // Wide: varied texts and vectors. Tight: few distinct texts and vectors close to a few directions,
+  // so the order of most chunks is decided by cosines closer than int8 can tell apart.
+  for (const bool tight : {false, true}) {
+  for (const VectorStorage storage : {VectorStorage::kFloat32, VectorStorage::kInt8}) {
+    IndexOptions options;
+    options.vector_storage = storage;
+    UserIndex idx(options);
+    std::mt19937 rng(21);
+    std::normal_distribution<float> gauss(0.f, 1.f);
+    std::vector<std::vector<float>> topics;  // chunks near a few directions: many close cosines
+    for (int t = 0; t < 6; ++t) {
+      std::vector<float> v(128);
+      for (float& x : v) x = gauss(rng);
+      topics.push_back(v);
+    }
+    auto near = [&](size_t topic) {
+      std::vector<float> v = topics[topic % topics.size()];
+      for (float& x : v) x += (tight ? 0.02f : 0.8f) * gauss(rng);
+      return v;
+    };
+    for (int i = 0; i < 2500; ++i) {
+      domain::Chunk c;
+      c.record_id = "r" + std::to_string(i);
+      c.id = c.record_id + "#0";
+      c.kind = i % 50 == 7 ? domain::RecordKind::kMemory : domain::RecordKind::kEvent;
+      if (c.kind == domain::RecordKind::kMemory) c.source_ids = {"r" + std::to_string(i - 1)};
+      for (int w = 0; w < 8; ++w) c.text += words[(tight ? i % 3 + w : rng()) % words.size()] + " ";
+      c.session_id = "s" + std::to_string(i / 25);
+      // Every ninth chunk has no vector yet.
+      ASSERT_TRUE(idx.Add(c, i % 9 == 4 ? std::vector<float>{} : near(static_cast<size_t>(i)), c.session_id).ok());
+    }
+    for (int qi = 0; qi < 30; ++qi) {
+      const size_t vocabulary = tight ? 10 : words.size();  // tight texts use the first 10 words
+      std::vector<Turn> turns = {{"user", "what about " + words[rng() % vocabulary] + " and " +
+                                              words[rng() % vocabulary] + " " + words[rng() % vocabulary]}};
+      const QueryPlan plan = BuildQuery(turns);
+      const std::vector<float> qv = near(static_cast<size_t>(qi));
+      for (const bool diversify : {true, false}) {
+        RankRequest full;
+        full.k = 100000;
+        full.query_vector = qv;
+        full.diversify = diversify;
+        const RankResult all = Rank(idx, plan, full, {});
+        ASSERT_TRUE(all.used_vectors);
+        ASSERT_GT(all.hits.size(), 200u) << "tight " << tight << " q " << qi;
+        for (const size_t k : {1u, 6u, 20u, 100u}) {
+          RankRequest head = full;
+          head.k = k;
+          const RankResult got = Rank(idx, plan, head, {});
+          ASSERT_EQ(got.hits.size(), k);
+          for (size_t i = 0; i < k; ++i) {
+            const std::string where = "q " + std::to_string(qi) + " k " + std::to_string(k) + " #" + std::to_string(i);
+            EXPECT_EQ(got.hits[i].ordinal, all.hits[i].ordinal) << where;
+            EXPECT_EQ(got.hits[i].score, all.hits[i].score) << where;
+            EXPECT_EQ(got.hits[i].cosine, all.hits[i].cosine) << where;
+          }
+        }
+      }
+    }
+  }
+  }
 }
 
 }  // namespace

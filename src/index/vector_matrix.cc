@@ -38,6 +38,16 @@ float Quantize(std::span<const float> v, int8_t* out) {
   return max_abs / 127.0f;
 }
 
+// L2 norm of v - scale * q (the quantization error of Quantize), rounded up so it stays a bound.
+float QuantizationError(std::span<const float> v, const int8_t* q, float scale) {
+  double sq = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const double d = static_cast<double>(v[i]) - static_cast<double>(scale) * q[i];
+    sq += d * d;
+  }
+  return std::nextafter(static_cast<float>(std::sqrt(sq)), 1.0f);
+}
+
 }  // namespace
 
 Status VectorMatrix::Check(std::span<const float> v) const {
@@ -67,6 +77,7 @@ void VectorMatrix::Reserve(uint32_t rows) {
   reserve_rows_ = rows;
   has_.reserve((static_cast<size_t>(rows) + 63) / 64);
   scale_.reserve(rows);
+  if (has_f32()) error_.reserve(rows);
   if (dim_ == 0) return;
   if (has_f32()) f32_.reserve(static_cast<size_t>(rows) * dim_);
   i8_.reserve(static_cast<size_t>(rows) * dim_);
@@ -77,6 +88,7 @@ void VectorMatrix::ShrinkToFit() {
   f32_.shrink_to_fit();
   i8_.shrink_to_fit();
   scale_.shrink_to_fit();
+  error_.shrink_to_fit();
 }
 
 void VectorMatrix::SetBit(uint32_t row, bool on) {
@@ -98,6 +110,7 @@ void VectorMatrix::StoreRow(uint32_t row, std::span<const float> v) {
   const size_t at = static_cast<size_t>(row) * dim_;
   if (has_f32()) std::memcpy(f32_.data() + at, unit.data(), dim_ * sizeof(float));
   scale_[row] = Quantize(unit, i8_.data() + at);
+  if (has_f32()) error_[row] = QuantizationError(unit, i8_.data() + at, scale_[row]);
   SetBit(row, true);
 }
 
@@ -111,6 +124,7 @@ void VectorMatrix::AppendChecked(std::span<const float> v) {
   const uint32_t row = rows_++;
   if ((row & 63) == 0) has_.push_back(0);
   scale_.push_back(0.f);
+  if (has_f32()) error_.push_back(0.f);
   if (dim_ == 0 && !v.empty()) {
     SetDim(v.size());  // sizes storage for every row so far, this one included
   } else if (dim_ != 0) {
@@ -138,6 +152,7 @@ void VectorMatrix::Clear(uint32_t row) {
   if (has_f32()) std::fill_n(f32_.data() + at, dim_, 0.f);
   std::fill_n(i8_.data() + at, dim_, 0);
   scale_[row] = 0;
+  if (has_f32()) error_[row] = 0;
   SetBit(row, false);
 }
 
@@ -196,15 +211,55 @@ bool VectorMatrix::ScoreRows(std::span<const float> query, std::span<const uint3
 
 std::vector<ScoredDoc> VectorMatrix::TopK(std::span<const float> query, size_t k, DocFilter filter,
                                           float min_score, size_t rescore) const {
+  return TopKInto(query, k, filter, min_score, rescore, nullptr);
+}
+
+std::vector<ScoredDoc> VectorMatrix::TopK(std::span<const float> query, size_t k, DocFilter filter,
+                                          float min_score, size_t rescore, PreScan& scan) const {
+  return TopKInto(query, k, filter, min_score, rescore, &scan);
+}
+
+std::pair<float, float> VectorMatrix::CosineBounds(const PreScan& scan, uint32_t row) const {
+  const float c = scan.cosine[row];
+  if (scan.all_exact || !has_f32() || scan.exact_mark[row] == scan.scan) {
+    return {c, c};
+  }
+  // Unit row x = x8 + e and query u = u8 + f: x.u - x8.u8 = x.f + e.u - e.f. The int8 dot itself is
+  // exact (integers) and scaled in float; both sides' float rounding is covered by the 1e-4.
+  const float e = error_[row];
+  const float f = scan.query_error;
+  const float bound = e + f + e * f + 1e-4f;
+  return {c - bound, c + bound};
+}
+
+std::vector<ScoredDoc> VectorMatrix::TopKInto(std::span<const float> query, size_t k, DocFilter filter,
+                                              float min_score, size_t rescore, PreScan* scan) const {
   thread_local PreparedQuery q;
-  thread_local std::vector<float> scores;
+  thread_local std::vector<float> own_scores;
+  if (scan != nullptr) {
+    scan->cosine.clear();
+    scan->all_exact = false;
+  }
   if (k == 0 || !PrepareQuery(query, q)) return {};
+  std::vector<float>& scores = scan != nullptr ? scan->cosine : own_scores;
   scores.resize(rows_);
+  if (scan != nullptr) {
+    if (scan->scan == UINT32_MAX) {  // wraps: clear the marks once every four billion scans
+      std::fill(scan->exact_mark.begin(), scan->exact_mark.end(), 0);
+      scan->scan = 0;
+    }
+    ++scan->scan;
+    if (scan->exact_mark.size() < rows_) scan->exact_mark.resize(rows_, 0);
+  }
   const bool exact_scan = has_f32() && rescore == SIZE_MAX;
   if (exact_scan) {
     kernels::DotRowsF32(f32_.data(), rows_, dim_, q.unit.data(), scores.data());
   } else {
     ApproxScores(q, scores.data());
+  }
+  if (scan != nullptr) {
+    scan->all_exact = exact_scan || !has_f32();
+    scan->query_error = has_f32() ? QuantizationError(q.unit, q.q8.data(), q.q_scale) : 0.f;
   }
   if (exact_scan || !has_f32()) {
     // The scanned scores are the final ones.
@@ -224,6 +279,10 @@ std::vector<ScoredDoc> VectorMatrix::TopK(std::span<const float> query, size_t k
   for (size_t i = 0; i < picked.size(); ++i) {
     if (i + 1 < picked.size()) PrefetchRow(picked[i + 1]);
     const float s = Score(q, picked[i]);
+    if (scan != nullptr) {
+      scores[picked[i]] = s;
+      scan->exact_mark[picked[i]] = scan->scan;
+    }
     if (s > min_score && top.WouldKeep(s)) top.Push({picked[i], s, 0});
   }
   return top.Take();
@@ -289,6 +348,7 @@ void VectorMatrix::Compact(std::span<const uint32_t> remap, uint32_t new_rows) {
       std::memmove(i8_.data() + static_cast<size_t>(to) * dim_, i8_.data() + static_cast<size_t>(r) * dim_, dim_);
     }
     scale_[to] = scale_[r];
+    if (has_f32()) error_[to] = error_[r];
     if (HasVector(r)) {
       has[to >> 6] |= uint64_t{1} << (to & 63);
       ++count;
@@ -305,11 +365,15 @@ void VectorMatrix::Compact(std::span<const uint32_t> remap, uint32_t new_rows) {
   i8_.shrink_to_fit();
   scale_.resize(rows_);
   scale_.shrink_to_fit();
+  if (has_f32()) {
+    error_.resize(rows_);
+    error_.shrink_to_fit();
+  }
 }
 
 size_t VectorMatrix::MemoryBytes() const {
   return sizeof(*this) + has_.capacity() * sizeof(uint64_t) + f32_.capacity() * sizeof(float) +
-         i8_.capacity() + scale_.capacity() * sizeof(float);
+         i8_.capacity() + (scale_.capacity() + error_.capacity()) * sizeof(float);
 }
 
 }  // namespace engram::index

@@ -13,7 +13,10 @@
 //   quarter of the bytes with cosines within about 0.01 of float32 for typical embeddings. Storage
 //   kInt8 keeps only that; kFloat32 keeps both, and TopK pre-scans the int8 copy of every row, then
 //   rescores the best few hundred in float32: exact float32 results at the cost of an int8 scan (the
-//   scan reads 4x fewer bytes), for 388 more bytes per 384-dimension row.
+//   scan reads 4x fewer bytes), for 392 more bytes per 384-dimension row.
+// - kFloat32 also keeps, per row, the L2 norm of the row's quantization error. With the query's, it
+//   bounds how far an int8 cosine can be from the float32 one (CosineBounds), so a caller can rescore
+//   in float32 only the rows whose order the int8 cosine leaves undecided.
 //
 // Thread-safety: const methods may run concurrently (scratch buffers are thread_local); mutations
 // need exclusive access.
@@ -80,6 +83,22 @@ class VectorMatrix {
   // exactly.
   std::vector<ScoredDoc> TopK(std::span<const float> query, size_t k, DocFilter filter = {},
                               float min_score = -2.f, size_t rescore = 0) const;
+
+  // What a TopK scan learnt of every row, for a caller that then needs the cosines of other rows.
+  struct PreScan {
+    std::vector<float> cosine;        // by row: the scanned cosine (exact where marked)
+    std::vector<uint32_t> exact_mark;  // by row: == scan when `cosine` is the exact Score() one
+    uint32_t scan = 0;                // numbers the scans, so marks need no clearing
+    float query_error = 0;            // L2 norm of the query's int8 quantization error
+    bool all_exact = false;           // every cosine is exact (kInt8 storage, or an exact scan)
+  };
+  // TopK, also leaving its scan in `scan`.
+  std::vector<ScoredDoc> TopK(std::span<const float> query, size_t k, DocFilter filter, float min_score,
+                              size_t rescore, PreScan& scan) const;
+  // An interval that holds the cosine Score() (ScoreRows) computes for `row`, from a TopK scan of
+  // the same query: exact where the scan was, else the int8 cosine +- |e_row| + |e_query| +
+  // |e_row||e_query| (the row and query quantization errors; unit vectors), plus float rounding.
+  std::pair<float, float> CosineBounds(const PreScan& scan, uint32_t row) const;
   // The default pre-scan depth of TopK for k results: max(3k, 300).
   static size_t RescoreDepth(size_t k) { return k * 3 > 300 ? k * 3 : 300; }
 
@@ -101,6 +120,8 @@ class VectorMatrix {
     float q_scale = 0;
   };
   bool PrepareQuery(std::span<const float> query, PreparedQuery& q) const;
+  std::vector<ScoredDoc> TopKInto(std::span<const float> query, size_t k, DocFilter filter, float min_score,
+                                  size_t rescore, PreScan* scan) const;
   void ApproxScores(const PreparedQuery& q, float* out) const;  // int8 cosines of every row
   float Score(const PreparedQuery& q, uint32_t row) const;      // the cosine Scores() computes
   // Rows with a vector that `filter` accepts, at least the `depth` of highest score (all if fewer):
@@ -118,6 +139,7 @@ class VectorMatrix {
   std::vector<float> f32_;      // rows_ * dim_ (kFloat32 only)
   std::vector<int8_t> i8_;      // rows_ * dim_, both storages
   std::vector<float> scale_;    // per row, both storages
+  std::vector<float> error_;    // per row, kFloat32 only: L2 norm of (float32 row - dequantized int8 row)
 };
 
 }  // namespace engram::index

@@ -261,6 +261,90 @@ TEST(VectorMatrixTest, PrescanRescoresAtLeastTheDepth) {
   EXPECT_TRUE(std::is_sorted(all_rows.begin(), all_rows.end(), RanksBefore));
 }
 
+// The bounds a TopK scan leaves hold the exact cosine of every row, collapse to it on the rows the
+// scan rescored (and everywhere in int8 storage, where the scan is exact), stay tight enough to
+// decide most orders, and follow rows through Clear, Set and Compact.
+TEST(VectorMatrixTest, CosineBoundsHoldTheExactCosine) {
+  for (const VectorStorage storage : {VectorStorage::kFloat32, VectorStorage::kInt8}) {
+    for (const bool clustered : {false, true}) {
+      std::mt19937 rng(clustered ? 11 : 12);
+      const size_t dim = 384, rows = 1500;
+      std::vector<std::vector<float>> centers;
+      for (int i = 0; i < 4; ++i) centers.push_back(RandomVector(rng, dim));
+      std::normal_distribution<float> noise(0.f, 0.3f);
+      auto make = [&](size_t r) {
+        std::vector<float> v = clustered ? centers[r % 4] : RandomVector(rng, dim);
+        if (clustered) {
+          for (float& x : v) x += noise(rng);
+        }
+        return v;
+      };
+      VectorMatrix m(storage);
+      for (size_t r = 0; r < rows; ++r) ASSERT_TRUE(m.Append(r % 17 == 3 ? std::vector<float>{} : make(r)).ok());
+      m.Clear(20);
+      ASSERT_TRUE(m.Set(3, make(3)).ok());  // a row without a vector gets one
+      std::vector<uint32_t> remap(rows);
+      uint32_t kept = 0;
+      for (size_t r = 0; r < rows; ++r) remap[r] = r % 10 == 9 ? kNoOrdinal : kept++;
+      m.Compact(remap, kept);
+
+      std::vector<uint32_t> all(m.rows());
+      for (uint32_t r = 0; r < m.rows(); ++r) all[r] = r;
+      std::vector<float> exact(m.rows());
+      VectorMatrix::PreScan scan;
+      for (int qi = 0; qi < 10; ++qi) {
+        const auto query = make(static_cast<size_t>(qi));
+        const auto top = m.TopK(query, 50, {}, -2.f, 0, scan);
+        ASSERT_EQ(top.size(), 50u);
+        ASSERT_TRUE(m.ScoreRows(query, all, exact));
+        double width = 0;
+        for (uint32_t r = 0; r < m.rows(); ++r) {
+          if (!m.HasVector(r)) continue;
+          const auto [lo, hi] = m.CosineBounds(scan, r);
+          EXPECT_LE(lo, exact[r]) << "row " << r << " q " << qi;
+          EXPECT_GE(hi, exact[r]) << "row " << r << " q " << qi;
+          width = std::max(width, static_cast<double>(hi - lo));
+        }
+        for (const ScoredDoc& d : top) {
+          const auto [lo, hi] = m.CosineBounds(scan, d.ordinal);
+          EXPECT_EQ(lo, d.score);
+          EXPECT_EQ(hi, d.score);
+        }
+        if (storage == VectorStorage::kInt8) {
+          EXPECT_EQ(width, 0.0);
+        } else {
+          EXPECT_GT(width, 0.0);
+          EXPECT_LT(width, 0.1);  // int8 cosines are within about 0.01: the bound is a few times that
+        }
+      }
+    }
+  }
+}
+
+// TakeBest keeps what a TopKCollector keeps, in the same order, on inputs with many ties, below and
+// above the size where it narrows by histogram first.
+TEST(TopKSelectionTest, TakeBestEqualsTheCollector) {
+  std::mt19937 rng(9);
+  for (const size_t n : {0u, 5u, 300u, 1000u, 1400u, 20000u}) {
+    for (const size_t k : {1u, 10u, 300u}) {
+      for (const int levels : {3, 1000, 0}) {  // scores from 3 values, 1000 values, or continuous
+        std::vector<ScoredDoc> docs;
+        std::uniform_real_distribution<float> u(0.f, 5.f);
+        for (size_t i = 0; i < n; ++i) {
+          const float s = levels == 0 ? u(rng) : static_cast<float>(rng() % static_cast<unsigned>(levels)) / 7.f;
+          docs.push_back({static_cast<uint32_t>((i * 7919) % 100003), s, 0});
+        }
+        TopKCollector collector(k);
+        for (const ScoredDoc& d : docs) collector.Push(d);
+        const auto want = collector.Take();
+        std::vector<ScoredDoc> got;
+        TakeBest(docs, k, got);
+        EXPECT_EQ(got, want) << "n " << n << " k " << k << " levels " << levels;
+      }
+    }
+  }
+}
+
 TEST(VectorMatrixTest, Int8StoresOnlyTheQuantizedCopy) {
   std::mt19937 rng(1);
   VectorMatrix f(VectorStorage::kFloat32), q(VectorStorage::kInt8);

@@ -69,15 +69,16 @@ inline void TakeBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<ScoredD
     constexpr int kBuckets = 1024;
     if (hi - lo > 1e-30f) {
       const float scale = static_cast<float>(kBuckets) / (hi - lo);
-      auto bucket = [&](float s) {  // monotone in s
-        const float x = (s - lo) * scale;
-        return x >= static_cast<float>(kBuckets - 1) ? kBuckets - 1 : (x > 0 ? static_cast<int>(x) : 0);
-      };
       std::array<uint32_t, kBuckets> count{};
-      for (const ScoredDoc& d : docs) ++count[bucket(d.score)];
+      for (const ScoredDoc& d : docs) {  // branch-free: clamp, then truncate
+        ++count[static_cast<int>(std::clamp((d.score - lo) * scale, 0.f, static_cast<float>(kBuckets - 1)))];
+      }
       int first = kBuckets;
       for (size_t above = 0; first > 0 && above < k;) above += count[--first];
-      docs.erase(std::remove_if(docs.begin(), docs.end(), [&](const ScoredDoc& d) { return bucket(d.score) < first; }),
+      // Buckets below `first`: the same expression as the count, unclamped (x >= first for any
+      // score counted in bucket `first` or above).
+      const auto below = static_cast<float>(first);
+      docs.erase(std::remove_if(docs.begin(), docs.end(), [&](const ScoredDoc& d) { return (d.score - lo) * scale < below; }),
                  docs.end());
     }
   }

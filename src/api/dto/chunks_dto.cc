@@ -1,6 +1,8 @@
 #include "api/dto/chunks_dto.h"
 
 #include <cmath>
+#include <string>
+#include <string_view>
 
 #include "api/dto/json_fields.h"
 
@@ -102,62 +104,82 @@ Result<ParsedChunks> ParseChunks(std::string_view body, const std::string& works
 
 namespace {
 // Seed 004: each result says its scope and carries the metadata of the records it came from.
-void AddScope(Json& item, const service::ChunkResult& c) {
+// Appends `item` to `out` with the result's scope and, last, "metadata": {"source_metadata": [...]}.
+// The entries are JSON text already, written by the service: they are checked and copied, not
+// parsed and written again (a parse and a dump per result were a few percent of a search).
+void AppendResult(std::string& out, Json item, const service::ChunkResult& c) {
   item["scope"] = c.scope;
   if (!c.scope_id.empty()) item["scope_id"] = c.scope_id;
-  Json entries = c.source_metadata_json == "[]" ? Json::array() : Json::parse(c.source_metadata_json, nullptr, false);
-  item["metadata"] = {{"source_metadata", entries.is_array() ? std::move(entries) : Json::array()}};
+  std::string text = Dump(item);
+  text.pop_back();  // the closing brace: metadata follows as the last member
+  out += text;
+  out += R"(,"metadata":{"source_metadata":)";
+  const std::string& entries = c.source_metadata_json;
+  out += !entries.empty() && entries.front() == '[' && Json::accept(entries) ? entries : "[]";
+  out += "}}";
+}
+
+// `{"<key>":[` + each result + `]` and the members of `rest` (an object), then `}`.
+template <typename Item>
+std::string ResultsObject(const char* key, const service::ChunksResponse& response, const Item& item,
+                          const Json& rest) {
+  std::string out = std::string("{\"") + key + "\":[";
+  for (size_t i = 0; i < response.chunks.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendResult(out, item(response.chunks[i]), response.chunks[i]);
+  }
+  out += ']';
+  if (!rest.empty()) {
+    out += ',';
+    out += std::string_view(Dump(rest)).substr(1);  // its members and closing brace
+  } else {
+    out += '}';
+  }
+  return out;
 }
 }  // namespace
 
 std::string ChunksResponseJson(const service::ChunksResponse& response, ChunksDialect dialect) {
-  Json j;
   if (dialect == ChunksDialect::kConversation) {
-    Json results = Json::array();
-    for (const auto& c : response.chunks) {
-      Json item = {{"chunk_id", c.id},
-                   {"excerpt", c.text},
-                   {"score", Round4(c.score)},
-                   {"source", c.source},
-                   {"source_ids", c.source_ids}};
-      AddScope(item, c);
-      results.push_back(std::move(item));
-    }
-    j["results"] = results;
-    return Dump(j);
+    auto item = [](const service::ChunkResult& c) {
+      return Json{{"chunk_id", c.id},
+                  {"excerpt", c.text},
+                  {"score", Round4(c.score)},
+                  {"source", c.source},
+                  {"source_ids", c.source_ids}};
+    };
+    return ResultsObject("results", response, item, Json::object());
   }
-  Json chunks = Json::array();
-  for (const auto& c : response.chunks) {
-    Json item = {{"id", c.id},
-                 {"text", c.text},
-                 {"score", Round4(c.score)},
-                 {"source", c.source},
-                 {"created_at", FormatIso8601(c.created_at)},
-                 {"updated_at", FormatIso8601(c.created_at)},
-                 {"source_ids", c.source_ids}};
+  auto item = [](const service::ChunkResult& c) {
+    Json j = {{"id", c.id},
+              {"text", c.text},
+              {"score", Round4(c.score)},
+              {"source", c.source},
+              {"created_at", FormatIso8601(c.created_at)},
+              {"updated_at", FormatIso8601(c.created_at)},
+              {"source_ids", c.source_ids}};
     if (c.source == "stage3") {
-      item["question_index"] = c.question_index;
-      item["question"] = c.question;
-      item["answer"] = c.answer;
+      j["question_index"] = c.question_index;
+      j["question"] = c.question;
+      j["answer"] = c.answer;
     }
-    AddScope(item, c);
-    chunks.push_back(std::move(item));
-  }
-  j["chunks"] = chunks;
-  j["used_query"] = response.used_query;
+    return j;
+  };
   const auto& d = response.debug;
-  j["debug"] = {{"total_candidates", d.total_candidates},
-                {"lexical_candidates", d.lexical_candidates},
-                {"vector_candidates", d.vector_candidates},
-                {"memory_count", d.memory_count},
-                {"stage3_count", d.stage3_count},
-                {"chunk_count", d.chunk_count},
-                {"threshold", d.threshold},
-                {"used_vectors", d.used_vectors},
-                {"embedding_time_ms", Round4(d.embedding_time_ms)},
-                {"search_time_ms", Round4(d.search_time_ms)},
-                {"total_time_ms", Round4(d.total_time_ms)}};
-  return Dump(j);
+  Json rest;
+  rest["used_query"] = response.used_query;
+  rest["debug"] = {{"total_candidates", d.total_candidates},
+                   {"lexical_candidates", d.lexical_candidates},
+                   {"vector_candidates", d.vector_candidates},
+                   {"memory_count", d.memory_count},
+                   {"stage3_count", d.stage3_count},
+                   {"chunk_count", d.chunk_count},
+                   {"threshold", d.threshold},
+                   {"used_vectors", d.used_vectors},
+                   {"embedding_time_ms", Round4(d.embedding_time_ms)},
+                   {"search_time_ms", Round4(d.search_time_ms)},
+                   {"total_time_ms", Round4(d.total_time_ms)}};
+  return ResultsObject("chunks", response, item, rest);
 }
 
 }  // namespace engram::api::dto

@@ -1,0 +1,79 @@
+// The /chunks response in both dialects: every field, the source metadata carried as written by the
+// service, and a malformed metadata text replaced by an empty list rather than breaking the body.
+#include "api/dto/chunks_dto.h"
+
+#include <gtest/gtest.h>
+
+#include "api/dto/json_fields.h"
+
+namespace engram::api::dto {
+namespace {
+
+service::ChunksResponse Response() {
+  service::ChunksResponse r;
+  service::ChunkResult a;
+  a.id = "e1#0";
+  a.text = "Caroline: \"quoted\" text";
+  a.score = 0.812345;
+  a.source = "event";
+  a.created_at = 1'683'554'160'000;
+  a.source_ids = {"e1"};
+  a.source_metadata_json = R"([{"event_id":"e1","metadata":{"session_id":"s1"}}])";
+  service::ChunkResult b;
+  b.id = "mem_1";
+  b.text = "Likes pottery";
+  b.score = 0.5;
+  b.source = "memory";
+  b.source_ids = {"e1", "e2"};
+  b.scope = "team";
+  b.scope_id = "t1";
+  b.source_metadata_json = R"([{"event_id":"e2","metadata":{"broken")";  // not JSON
+  r.chunks = {a, b};
+  r.used_query = "pottery caroline";
+  r.debug.total_candidates = 7;
+  r.debug.total_time_ms = 0.25;
+  return r;
+}
+
+TEST(ChunksDtoTest, ConversationDialect) {
+  const Json j = Json::parse(ChunksResponseJson(Response(), ChunksDialect::kConversation));
+  ASSERT_EQ(j.size(), 1u);
+  ASSERT_EQ(j["results"].size(), 2u);
+  const Json& a = j["results"][0];
+  EXPECT_EQ(a["chunk_id"], "e1#0");
+  EXPECT_EQ(a["excerpt"], "Caroline: \"quoted\" text");
+  EXPECT_DOUBLE_EQ(a["score"].get<double>(), 0.8123);
+  EXPECT_EQ(a["source"], "event");
+  EXPECT_EQ(a["source_ids"], Json::array({"e1"}));
+  EXPECT_EQ(a["scope"], "actor");
+  EXPECT_FALSE(a.contains("scope_id"));
+  EXPECT_EQ(a["metadata"]["source_metadata"],
+            Json::parse(R"([{"event_id":"e1","metadata":{"session_id":"s1"}}])"));
+  const Json& b = j["results"][1];
+  EXPECT_EQ(b["scope"], "team");
+  EXPECT_EQ(b["scope_id"], "t1");
+  EXPECT_EQ(b["metadata"]["source_metadata"], Json::array());  // malformed: dropped, body still valid
+}
+
+TEST(ChunksDtoTest, HistoryDialect) {
+  const Json j = Json::parse(ChunksResponseJson(Response(), ChunksDialect::kHistory));
+  ASSERT_EQ(j["chunks"].size(), 2u);
+  const Json& a = j["chunks"][0];
+  EXPECT_EQ(a["id"], "e1#0");
+  EXPECT_EQ(a["text"], "Caroline: \"quoted\" text");
+  EXPECT_EQ(a["created_at"], "2023-05-08T13:56:00Z");
+  EXPECT_EQ(a["updated_at"], a["created_at"]);
+  EXPECT_EQ(a["metadata"]["source_metadata"][0]["event_id"], "e1");
+  EXPECT_EQ(j["used_query"], "pottery caroline");
+  EXPECT_EQ(j["debug"]["total_candidates"], 7);
+  EXPECT_DOUBLE_EQ(j["debug"]["total_time_ms"].get<double>(), 0.25);
+
+  service::ChunksResponse empty;
+  const Json none = Json::parse(ChunksResponseJson(empty, ChunksDialect::kHistory));
+  EXPECT_EQ(none["chunks"], Json::array());
+  EXPECT_TRUE(none.contains("debug"));
+  EXPECT_EQ(Json::parse(ChunksResponseJson(empty, ChunksDialect::kConversation)), Json({{"results", Json::array()}}));
+}
+
+}  // namespace
+}  // namespace engram::api::dto

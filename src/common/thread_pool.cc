@@ -1,6 +1,32 @@
 #include "common/thread_pool.h"
 
+#include <atomic>
+#include <cerrno>
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace engram {
+
+namespace {
+std::atomic<int> background_nice{0};
+}  // namespace
+
+void SetBackgroundNice(int nice) { background_nice.store(nice, std::memory_order_relaxed); }
+
+void EnterBackground() {
+  const int nice = background_nice.load(std::memory_order_relaxed);
+  if (nice <= 0) return;
+#if defined(__linux__)
+  const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, tid);
+  if (errno == 0) (void)setpriority(PRIO_PROCESS, tid, current + nice);  // best effort
+#endif
+}
 
 ThreadPool::ThreadPool(size_t threads, size_t max_queue) : max_queue_(max_queue) {
   if (threads == 0) threads = 1;

@@ -15,6 +15,14 @@
 
 namespace engram {
 
+// Background threads (extraction, embedding, promotion, WAL checkpoints) run at a lower CPU priority
+// than the threads that answer requests, so a backlog of background work slows requests as little
+// as possible on a machine with few cores. SetBackgroundNice (at start-up, before the workers start)
+// sets the niceness they add, 0 = none; a background thread calls EnterBackground() first thing.
+// Linux applies a thread's niceness to that thread only; elsewhere this does nothing.
+void SetBackgroundNice(int nice);
+void EnterBackground();
+
 class ThreadPool {
  public:
   ThreadPool(size_t threads, size_t max_queue);

@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <future>
+#include <thread>
 
 namespace engram {
 namespace {
@@ -27,6 +33,28 @@ TEST(ThreadPoolTest, RefusesWhenQueueFull) {
   ASSERT_TRUE(pool.TrySubmit([] {}));          // fills the queue
   EXPECT_FALSE(pool.TrySubmit([] {}));         // over the bound
   gate.set_value();
+}
+
+// A background thread gets the configured niceness on top of its own; the caller's is unchanged;
+// 0 leaves it as it is.
+TEST(BackgroundPriorityTest, EnterBackgroundLowersOnlyThatThread) {
+  auto priority = [] { return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid))); };
+  const int mine = priority();
+  auto in_background = [&](int nice) {
+    SetBackgroundNice(nice);
+    int seen = 0;
+    std::thread t([&] {
+      const int before = priority();
+      EnterBackground();
+      seen = priority() - before;
+    });
+    t.join();
+    return seen;
+  };
+  EXPECT_EQ(in_background(3), std::min(19, mine + 3) - mine);  // niceness stops at 19
+  EXPECT_EQ(in_background(0), 0);
+  EXPECT_EQ(priority(), mine);
+  SetBackgroundNice(0);
 }
 
 }  // namespace

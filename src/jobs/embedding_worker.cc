@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "common/thread_pool.h"
 
 namespace engram::jobs {
 
@@ -56,6 +57,7 @@ void EmbeddingWorker::DropUser(const std::string& workspace, int64_t uid) {
 }
 
 void EmbeddingWorker::Loop() {
+  EnterBackground();
   int backoff_ms = options_.retry_initial_ms;
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "common/thread_pool.h"
 #include "memory/stage3.h"
 
 namespace engram::jobs {
@@ -82,6 +83,7 @@ void ExtractionWorker::Drain() {
 }
 
 void ExtractionWorker::Loop() {
+  EnterBackground();
   int backoff_ms = options_.retry_initial_ms;
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {

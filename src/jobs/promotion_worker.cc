@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/log.h"
+#include "common/thread_pool.h"
 
 namespace engram::jobs {
 
@@ -84,6 +85,7 @@ void PromotionWorker::Drain() {
 }
 
 void PromotionWorker::Loop() {
+  EnterBackground();
   int backoff_ms = 0;
   while (true) {
     Batch batch;

@@ -112,6 +112,10 @@ Result<Config> ParseConfig(int argc, char** argv, bool* exit_now) {
   opt("--max-pending-records", c.max_pending_records, "ENGRAM_MAX_PENDING_RECORDS",
       "Records waiting for extraction beyond which /ingest answers 503 + Retry-After (0: no bound)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  opt("--background-nice", c.background_nice, "ENGRAM_BACKGROUND_NICE",
+      "Niceness added to background threads (extraction, embedding, promotion, WAL checkpoints) so they "
+      "yield the cores to requests; 0: same priority")
+      ->check(CLI::Range(0, 19));
   opt("--llm-url", c.llm_url, "ENGRAM_LLM_URL",
       "OpenAI-compatible chat endpoint for extraction and /query (empty: deterministic only)");
   opt("--llm-model", c.llm_model, "ENGRAM_LLM_MODEL", "Model name sent to --llm-url");

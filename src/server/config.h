@@ -51,6 +51,7 @@ struct Config {
   int promotion_min_groups = 2;
   int extraction_max_attempts = 3;        // failed tries of a batch before its records are isolated
   int64_t max_pending_records = 1000000;  // /ingest answers 503 beyond this extraction backlog (0: no bound)
+  int background_nice = 10;  // niceness added to background threads (extraction, embedding, ...): 0 = none
   std::string llm_url;                    // OpenAI-compatible chat endpoint; empty = no LLM
   std::string llm_model;
   std::string llm_api_key;

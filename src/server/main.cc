@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "common/thread_pool.h"
 #include "server/config.h"
 #include "server/server.h"
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   }
   if (exit_now) return 0;
   log::SetLevel(config->log_level);
+  SetBackgroundNice(config->background_nice);
 
   auto srv = server::Server::Create(*config);
   if (!srv.ok()) {

@@ -154,7 +154,7 @@ TEST(LifecycleTest, ConfigPrecedenceFlagOverEnvOverFile) {
   // Every flag reads its environment variable, the last registered ones too: a bad value is refused.
   for (const auto& [env, bad] : std::vector<std::pair<std::string, std::string>>{
            {"ENGRAM_VECTOR_STORAGE", "float16"}, {"ENGRAM_WORKERS", "-1"}, {"ENGRAM_LLM_TIMEOUT_MS", "1"},
-           {"ENGRAM_PROMOTION_MIN_ACTORS", "0"}}) {
+           {"ENGRAM_PROMOTION_MIN_ACTORS", "0"}, {"ENGRAM_BACKGROUND_NICE", "20"}}) {
     EngramdProcess server({"--api-keys", "sk_live_x"}, {{env, bad}});
     EXPECT_FALSE(server.Start().ok()) << env << "=" << bad << " was ignored";
   }

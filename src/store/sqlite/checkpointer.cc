@@ -1,6 +1,7 @@
 #include "store/sqlite/checkpointer.h"
 
 #include "common/log.h"
+#include "common/thread_pool.h"
 
 namespace engram::store::sqlite {
 
@@ -28,6 +29,7 @@ void Checkpointer::Stop() {
 }
 
 void Checkpointer::Loop() {
+  EnterBackground();
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
     lock.unlock();

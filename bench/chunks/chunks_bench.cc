@@ -13,7 +13,10 @@
 //    in-memory size of the index per chunk beyond text and vector, and a single-threaded build of it.
 //
 //   chunks_bench [--chunks 10000] [--clients 16] [--seconds 10] [--vocabulary 0 (0: a 100-word worst case; N: N WordNet nouns)]
-//                [--vector-storage float32|int8] [--embedder hash|none]
+//                [--vector-storage float32|int8] [--embedder hash|none] [--backlog 0|1]
+//
+// --backlog 1 restarts the server as soon as the vectors are stored, with memory extraction still
+// behind, to time the cold load while the restarted server works through that backlog.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
 
   const std::string storage = Arg(argc, argv, "--vector-storage", "float32");
   const std::string embedder_kind = Arg(argc, argv, "--embedder", "hash");
+  const bool backlog = Arg(argc, argv, "--backlog", "0") == "1";
   EngramdProcess server({"--api-keys", kKey, "--rate-limit-other", "0", "--embedder", embedder_kind, "--sync", "normal",
                          "--vector-storage", storage,
                          "--request-threads", "8", "--io-threads", "1"});
@@ -95,10 +99,11 @@ int main(int argc, char** argv) {
     }
     // Wait until every chunk is embedded (the test embedder runs in the background worker) and memory
     // extraction has caught up, so the restarted server has no backlog competing with the cold load.
+    // (--backlog 1 restarts without waiting for extraction: the cold load then competes with it.)
     for (int i = 0; i < 1200; ++i) {
       auto m = c.Get("/metrics");
       if (m.ok() && (embedder_kind == "none" || MetricValue(m->body, "engram_chunks_embedded_total") >= n_chunks) &&
-          MetricValue(m->body, "engram_extraction_pending_records") == 0) {
+          (backlog || MetricValue(m->body, "engram_extraction_pending_records") == 0)) {
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -118,6 +118,7 @@ class VectorMatrix {
     std::vector<float> unit;
     std::vector<int8_t> q8;
     float q_scale = 0;
+    float error = 0;  // L2 norm of unit - q_scale * q8
   };
   bool PrepareQuery(std::span<const float> query, PreparedQuery& q) const;
   std::vector<ScoredDoc> TopKInto(std::span<const float> query, size_t k, DocFilter filter, float min_score,

@@ -19,9 +19,6 @@
 //   fused   = alpha * vector + (1 - alpha) * lexical   when the query and the chunk both have vectors,
 //             lexical                                   otherwise                  (FuseWeighted)
 //
-// Alternative: reciprocal-rank fusion, sum of weight / (k + rank) over ranked lists (k = 60), which
-// ignores score scales entirely; RrfNormalized maps it to [0, 1] by the best possible value.
-//
 // Recency: decay = 0.5 ^ (age_days / half_life_days) (1 for future timestamps or half-life <= 0);
 // score * (1 - weight + weight * decay), so weight 0 disables it and the result stays in [0, 1].
 //
@@ -32,34 +29,16 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
-#include <span>
-#include <utility>
-#include <vector>
 
 #include "common/time.h"
 
 namespace engram::index {
 
-enum class FusionMethod : uint8_t {
-  kWeighted = 0,       // calibrated scores combined with alpha (threshold-friendly; the default)
-  kReciprocalRank = 1, // rank-based, scale-free
-};
-
 struct FusionParams {
-  FusionMethod method = FusionMethod::kWeighted;
-  double alpha = 0.6;      // weight of the vector signal in kWeighted
+  double alpha = 0.6;      // weight of the vector signal
   double bm25_k = 0.5;     // K of CalibrateBm25
   double cosine_lo = 0.0;  // cosine mapped to 0
   double cosine_hi = 1.0;  // cosine mapped to 1
-  double rrf_k = 60.0;     // k of reciprocal-rank fusion
-  double rrf_lexical_weight = 1.0;
-  double rrf_vector_weight = 1.0;
-};
-
-struct RecencyParams {
-  TimeMs now = 0;               // reference time (from the injected Clock)
-  double half_life_days = 30;   // age at which the decay is 0.5
-  double weight = 0;            // 0 = recency off; 1 = score fully multiplied by the decay
 };
 
 // Inline: the search loop evaluates these for every candidate chunk.
@@ -80,22 +59,6 @@ inline double FuseWeighted(double lexical, std::optional<double> vector, double 
   if (!vector) return lexical;
   const double a = std::clamp(alpha, 0.0, 1.0);
   return a * *vector + (1.0 - a) * lexical;
-}
-
-// One ranked list for RRF: ids best first, and the list's weight.
-struct RankedList {
-  std::span<const uint32_t> ids;
-  double weight = 1.0;
-};
-// Sum over lists of weight / (k + rank), rank 1-based; an id absent from a list gets nothing from it.
-// Sorted by score desc, then id asc.
-std::vector<std::pair<uint32_t, double>> ReciprocalRankFusion(std::span<const RankedList> lists,
-                                                              double k = 60.0);
-// An RRF score over the best possible (rank 1 in every list): sum(weights) / (k + 1). In [0, 1].
-double RrfNormalized(double rrf_score, std::span<const double> list_weights, double k = 60.0);
-// The RRF contribution of one list: weight / (k + rank); 0 when rank == 0 (absent).
-inline double RrfTerm(uint32_t rank, double weight, double k = 60.0) {
-  return rank == 0 ? 0.0 : weight / (k + rank);
 }
 
 // 0.5 ^ (age / half_life). 1 when timestamp >= now or half_life_days <= 0.

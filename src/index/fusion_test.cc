@@ -49,39 +49,6 @@ TEST(FusionTest, FuseWeightedTable) {
   for (const auto& c : cases) EXPECT_NEAR(FuseWeighted(c.lexical, c.vec, c.alpha), c.want, 1e-12);
 }
 
-TEST(FusionTest, ReciprocalRankFusion) {
-  const std::vector<uint32_t> a = {1, 2, 3}, b = {3, 1};
-  {
-    const RankedList lists[] = {{a, 1.0}, {b, 1.0}};
-    const auto out = ReciprocalRankFusion(lists);
-    ASSERT_EQ(out.size(), 3u);
-    EXPECT_EQ(out[0].first, 1u);
-    EXPECT_NEAR(out[0].second, 1.0 / 61 + 1.0 / 62, 1e-15);
-    EXPECT_EQ(out[1].first, 3u);
-    EXPECT_NEAR(out[1].second, 1.0 / 63 + 1.0 / 61, 1e-15);
-    EXPECT_EQ(out[2].first, 2u);
-    EXPECT_NEAR(out[2].second, 1.0 / 62, 1e-15);
-    const double weights[] = {1.0, 1.0};
-    EXPECT_NEAR(RrfNormalized(out[0].second, weights), (1.0 / 61 + 1.0 / 62) / (2.0 / 61), 1e-12);
-    EXPECT_NEAR(RrfNormalized(2.0 / 61, weights), 1.0, 1e-12);
-  }
-  {
-    const RankedList lists[] = {{a, 1.0}, {b, 2.0}};  // the second list counts double
-    const auto out = ReciprocalRankFusion(lists);
-    EXPECT_EQ(out[0].first, 3u);  // 1/63 + 2/61 > 1/61 + 2/62
-    EXPECT_EQ(out[1].first, 1u);
-  }
-  {
-    const std::vector<uint32_t> x = {7}, y = {5};
-    const RankedList lists[] = {{x, 1.0}, {y, 1.0}};
-    const auto out = ReciprocalRankFusion(lists);
-    EXPECT_EQ(out[0].first, 5u);  // tie: lower id first
-    EXPECT_EQ(out[1].first, 7u);
-  }
-  EXPECT_EQ(RrfTerm(0, 1.0), 0.0);
-  EXPECT_NEAR(RrfTerm(1, 2.0, 10), 2.0 / 11, 1e-15);
-}
-
 TEST(FusionTest, RecencyDecayTable) {
   constexpr TimeMs kDay = 86'400'000;
   const TimeMs now = 100 * kDay;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/metrics.h"
+#include "index/ranker.h"
 
 namespace engram::index {
 namespace {
@@ -53,8 +54,10 @@ std::vector<std::string> SearchIds(const std::shared_ptr<UserIndexHandle>& h, co
   return h->Read([&](const UserIndex& idx) {
     std::vector<WeightedTerm> q;
     AppendQueryTerms(text, 1.0f, q);
+    QueryPlan plan;
+    plan.terms = q;
     std::vector<std::string> ids;
-    for (const Hit& hit : idx.Search({.terms = q, .k = 10})) ids.push_back(hit.chunk_id);
+    for (const RankedHit& hit : Rank(idx, plan, {.k = 10}).hits) ids.emplace_back(idx.ChunkId(hit.ordinal));
     return ids;
   });
 }
@@ -260,8 +263,10 @@ TEST(IndexCacheTest, SearchesRunWhileWritesApply) {
       AppendQueryTerms("common word", 1.0f, q);
       while (!stop) {
         const size_t n = h->Read([&](const UserIndex& idx) {
-          const auto hits = idx.Search({.terms = q, .k = 5});
-          for (const Hit& hit : hits) EXPECT_EQ(idx.ChunkId(hit.ordinal), hit.chunk_id);
+          QueryPlan plan;
+          plan.terms = q;
+          const auto hits = Rank(idx, plan, {.k = 5}).hits;
+          for (const RankedHit& hit : hits) EXPECT_TRUE(idx.IsLive(hit.ordinal));
           return hits.size();
         });
         EXPECT_EQ(n, 5u);

@@ -5,19 +5,17 @@
 // record ids and labels live in StringTables; texts in one arena. A chunk is analyzed with
 // text::AnalyzeToStrings, the same analyzer the query side (text::AnalyzeQuery) uses.
 //
-// Search scores lexical and vector signals, calibrates and fuses them (fusion.h), applies recency
-// and filters, and returns the best k with every component score, so a ranker above can rerank with
-// the accessors by ordinal. With FusionMethod::kWeighted every matching chunk is scored exactly (the
-// corpus is small); with kReciprocalRank each signal is ranked to `candidate_pool` first.
+// It is searched by the ranker (ranker.h), through the lexical index, the vector matrix and the
+// accessors by ordinal.
 //
 // Removal tombstones ordinals; once removed ordinals exceed max(compact_min_dead, compact_dead_fraction
 // of all ordinals) the index compacts, renumbering ordinals. So ordinals (and string_views returned by
 // the accessors) are valid only while the caller holds the lock that excludes writers.
 //
 // Thread-safety: not synchronized itself. Its owner (UserIndexHandle in index_cache.h) guards it with a
-// shared mutex (writer-preferring, so searches cannot starve writes): any number of concurrent Search()/accessor calls under the shared lock;
-// Add/SetVector/Remove*/Compact/set_version under the exclusive lock. Search uses thread_local scratch
-// sized by the corpus, reused across queries, so the hot path allocates only O(k) per query.
+// shared mutex (writer-preferring, so searches cannot starve writes): any number of concurrent
+// searches and accessor calls under the shared lock; Add/SetVector/Remove*/Compact/set_version under
+// the exclusive lock.
 #pragma once
 
 #include <cstddef>
@@ -32,7 +30,6 @@
 #include "common/time.h"
 #include "domain/types.h"
 #include "index/bm25.h"
-#include "index/fusion.h"
 #include "index/inverted_index.h"
 #include "index/string_table.h"
 #include "index/vector_matrix.h"
@@ -53,29 +50,6 @@ constexpr uint32_t KindBit(domain::RecordKind k) { return 1u << static_cast<uint
 inline constexpr uint32_t kAllKinds = KindBit(domain::RecordKind::kEvent) |
                                       KindBit(domain::RecordKind::kDocument) |
                                       KindBit(domain::RecordKind::kMessage);
-
-struct SearchRequest {
-  std::span<const WeightedTerm> terms;      // analyzed, weighted query terms (see AppendQueryTerms)
-  std::span<const float> query_vector;      // empty = lexical only; ignored if its size != vectors().dim()
-  size_t k = 10;                            // hits returned at most
-  size_t candidate_pool = 100;              // kReciprocalRank: depth of each ranked list
-  std::span<const std::string> exclude_chunk_ids;  // e.g. chunks already in the agent's context
-  uint32_t kinds = kAllKinds;               // KindBit() mask of record kinds to keep
-  FusionParams fusion;
-  RecencyParams recency;                    // weight 0 (default) = off
-  double min_score = 0.0;                   // the similarity threshold, on Hit::score; hits <= 0 are dropped
-};
-
-struct Hit {
-  uint32_t ordinal = kNoOrdinal;
-  std::string chunk_id;
-  float bm25 = 0;                // raw weighted BM25
-  float lexical = 0;             // CalibrateBm25, [0, 1]
-  std::optional<float> cosine;   // raw cosine, when the query and the chunk both have vectors
-  float fused = 0;               // calibrated fusion (or normalized RRF), [0, 1]
-  float score = 0;               // fused after recency: the ranking key, compared with min_score
-  uint16_t matched_terms = 0;    // distinct query terms found in the chunk (coverage)
-};
 
 struct IndexMemory {
   size_t text = 0;     // chunk texts
@@ -111,8 +85,6 @@ class UserIndex {
   // Releases spare capacity after a bulk load (vectors grown by doubling hold up to 2x).
   void ShrinkToFit();
 
-  std::vector<Hit> Search(const SearchRequest& request) const;
-
   // --- Accessors by ordinal, for rankers. `ordinal < ordinal_count()`; a removed ordinal still
   // answers until the next compaction. Views are valid until the next mutation.
   uint32_t ordinal_count() const { return static_cast<uint32_t>(meta_.size()); }
@@ -140,7 +112,7 @@ class UserIndex {
   std::vector<std::string_view> SourceIds(uint32_t o) const;
   const InvertedIndex& lexical() const { return lexical_; }
   const VectorMatrix& vectors() const { return vectors_; }
-  // True when `query_vector` would be used by Search: of the stored vectors' dimension, non-zero.
+  // True when `query_vector` can be scored: of the stored vectors' dimension, non-zero.
   bool AcceptsQueryVector(std::span<const float> query_vector) const { return vectors_.AcceptsQuery(query_vector); }
 
   // The store version of this user that the index reflects (see IndexCache).

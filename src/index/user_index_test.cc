@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "index/ranker.h"
+
 #include <string>
 #include <vector>
 
@@ -34,9 +36,17 @@ std::vector<WeightedTerm> Query(const std::string& text, float w = 1.0f) {
   return q;
 }
 
-std::vector<std::string> Ids(const std::vector<Hit>& hits) {
+// The index searched as /chunks searches it (index::Rank) for the given terms.
+std::vector<RankedHit> Search(const UserIndex& idx, std::span<const WeightedTerm> terms, RankRequest req = {},
+                              RankingParams params = {}) {
+  QueryPlan plan;
+  plan.terms.assign(terms.begin(), terms.end());
+  return Rank(idx, plan, req, params).hits;
+}
+
+std::vector<std::string> Ids(const UserIndex& idx, const std::vector<RankedHit>& hits) {
   std::vector<std::string> out;
-  for (const Hit& h : hits) out.push_back(h.chunk_id);
+  for (const RankedHit& h : hits) out.emplace_back(idx.ChunkId(h.ordinal));
   return out;
 }
 
@@ -54,15 +64,13 @@ class UserIndexTest : public ::testing::Test {
 
 TEST_F(UserIndexTest, LexicalSearchWithCalibratedScores) {
   const auto q = Query("When is my flight to Lisbon?");
-  const auto hits = idx_.Search({.terms = q, .k = 10});
+  const auto hits = Search(idx_, q, {.k = 10});
   ASSERT_EQ(hits.size(), 3u);
-  EXPECT_EQ(hits[0].chunk_id, "msg_1#0");  // flight + lisbon
-  EXPECT_EQ(hits[0].matched_terms, 2);
-  EXPECT_GT(hits[0].bm25, hits[1].bm25);
-  for (const Hit& h : hits) {
+  EXPECT_EQ(idx_.ChunkId(hits[0].ordinal), "msg_1#0");  // flight + lisbon
+  EXPECT_GT(hits[0].score, hits[1].score);
+  for (const RankedHit& h : hits) {
     EXPECT_FALSE(h.cosine.has_value());
-    EXPECT_FLOAT_EQ(h.fused, h.lexical);  // no vectors: lexical alone
-    EXPECT_FLOAT_EQ(h.score, h.fused);
+    EXPECT_FLOAT_EQ(h.score, h.lexical);  // no vectors: lexical alone
     EXPECT_GT(h.lexical, 0.f);
     EXPECT_LT(h.lexical, 1.f);
   }
@@ -84,27 +92,27 @@ TEST_F(UserIndexTest, LexicalSearchWithCalibratedScores) {
 TEST_F(UserIndexTest, ExclusionKindsKAndThreshold) {
   const auto q = Query("Lisbon");
   const std::vector<std::string> exclude = {"msg_1#1", "unknown#9"};
-  EXPECT_EQ(Ids(idx_.Search({.terms = q, .k = 10, .exclude_chunk_ids = exclude})),
+  EXPECT_EQ(Ids(idx_, Search(idx_, q, {.k = 10, .exclude_chunk_ids = exclude})),
             (std::vector<std::string>{"msg_1#0", "doc_2#0"}));
-  const auto docs = idx_.Search({.terms = q, .k = 10, .kinds = KindBit(RecordKind::kDocument)});
-  EXPECT_EQ(Ids(docs), (std::vector<std::string>{"doc_2#0"}));
-  EXPECT_EQ(idx_.Search({.terms = q, .k = 1}).size(), 1u);
-  EXPECT_TRUE(idx_.Search({.terms = q, .k = 10, .min_score = 0.99}).empty());
-  EXPECT_TRUE(idx_.Search({.terms = q, .k = 0}).empty());
-  EXPECT_TRUE(idx_.Search({.k = 10}).empty());  // no terms, no vector
+  const auto docs = Search(idx_, q, {.k = 10, .kinds = KindBit(RecordKind::kDocument)});
+  EXPECT_EQ(Ids(idx_, docs), (std::vector<std::string>{"doc_2#0"}));
+  EXPECT_EQ(Search(idx_, q, {.k = 1}).size(), 1u);
+  EXPECT_TRUE(Search(idx_, q, {.k = 10, .min_score = 0.99}).empty());
+  EXPECT_TRUE(Search(idx_, q, {.k = 0}).empty());
+  EXPECT_TRUE(Search(idx_, {}, {.k = 10}).empty());  // no terms, no vector
 }
 
 TEST_F(UserIndexTest, RemoveRecordAndReplaceChunk) {
   EXPECT_EQ(idx_.RemoveRecord("msg_1"), 2u);
   EXPECT_EQ(idx_.RemoveRecord("msg_1"), 0u);
   EXPECT_EQ(idx_.size(), 2u);
-  EXPECT_EQ(Ids(idx_.Search({.terms = Query("Lisbon"), .k = 10})), (std::vector<std::string>{"doc_2#0"}));
+  EXPECT_EQ(Ids(idx_, Search(idx_, Query("Lisbon"))), (std::vector<std::string>{"doc_2#0"}));
 
   // Same chunk id again: replaces.
   ASSERT_TRUE(idx_.Add(MakeChunk("evt_3", 0, "Dentist appointment moved to Thursday", RecordKind::kEvent)).ok());
   EXPECT_EQ(idx_.size(), 2u);
-  EXPECT_TRUE(idx_.Search({.terms = Query("Tuesday"), .k = 10}).empty());
-  EXPECT_EQ(Ids(idx_.Search({.terms = Query("Thursday"), .k = 10})), (std::vector<std::string>{"evt_3#0"}));
+  EXPECT_TRUE(Search(idx_, Query("Tuesday")).empty());
+  EXPECT_EQ(Ids(idx_, Search(idx_, Query("Thursday"))), (std::vector<std::string>{"evt_3#0"}));
   EXPECT_TRUE(idx_.RemoveChunk("evt_3#0"));
   EXPECT_FALSE(idx_.RemoveChunk("evt_3#0"));
 }
@@ -119,58 +127,50 @@ TEST_F(UserIndexTest, HybridSearchFusesCalibratedSignals) {
 
   const auto q = Query("Where am I staying in Lisbon?");
   const std::vector<float> qv = {0, 1, 0, 0};
-  const auto hits = idx_.Search({.terms = q, .query_vector = qv, .k = 10});
+  const auto hits = Search(idx_, q, {.k = 10, .query_vector = qv});
   ASSERT_GE(hits.size(), 3u);
-  EXPECT_EQ(hits[0].chunk_id, "msg_1#1");  // lodging vector + Lisbon
+  EXPECT_EQ(idx_.ChunkId(hits[0].ordinal), "msg_1#1");  // lodging vector + Lisbon
   ASSERT_TRUE(hits[0].cosine.has_value());
   EXPECT_NEAR(*hits[0].cosine, 0.8, 1e-6);
-  EXPECT_NEAR(hits[0].fused, 0.6 * 0.8 + 0.4 * hits[0].lexical, 1e-6);
-  for (const Hit& h : hits) {
-    if (h.chunk_id == "doc_2#0") {
+  EXPECT_NEAR(hits[0].score, 0.6 * 0.8 + 0.4 * hits[0].lexical, 1e-6);
+  for (const RankedHit& h : hits) {
+    if (idx_.ChunkId(h.ordinal) == "doc_2#0") {
       EXPECT_FALSE(h.cosine.has_value());  // no vector: lexical alone
-      EXPECT_FLOAT_EQ(h.fused, h.lexical);
+      EXPECT_FLOAT_EQ(h.score, h.lexical);
     }
-    if (h.chunk_id == "evt_3#0") FAIL() << "orthogonal vector and no term match must not be a hit";
+    if (idx_.ChunkId(h.ordinal) == "evt_3#0") FAIL() << "orthogonal vector and no term match must not be a hit";
   }
 
   // A query vector of another dimension is ignored, not an error.
   const std::vector<float> bad = {1, 0};
   EXPECT_FALSE(idx_.AcceptsQueryVector(bad));
-  const auto lexical_only = idx_.Search({.terms = q, .query_vector = bad, .k = 10});
-  for (const Hit& h : lexical_only) EXPECT_FALSE(h.cosine.has_value());
+  const auto lexical_only = Search(idx_, q, {.k = 10, .query_vector = bad});
+  EXPECT_FALSE(lexical_only.empty());
+  for (const RankedHit& h : lexical_only) EXPECT_FALSE(h.cosine.has_value());
 
   // Vector-only query (no terms) still finds by meaning.
   const std::vector<float> health = {0, 0, 0.1f, 1};
-  EXPECT_EQ(idx_.Search({.query_vector = health, .k = 1})[0].chunk_id, "evt_3#0");
+  const auto by_meaning = Search(idx_, {}, {.k = 1, .query_vector = health});
+  ASSERT_EQ(by_meaning.size(), 1u);
+  EXPECT_EQ(idx_.ChunkId(by_meaning[0].ordinal), "evt_3#0");
 
   // Adding a vector of the wrong dimension is rejected without adding the chunk.
   EXPECT_FALSE(idx_.Add(MakeChunk("x", 0, "x"), std::vector<float>{1, 2, 3}).ok());
   EXPECT_FALSE(idx_.Find("x#0").has_value());
 }
 
-TEST_F(UserIndexTest, ReciprocalRankFusionPath) {
-  ASSERT_TRUE(idx_.SetVector("msg_1#1", std::vector<float>{0, 1}).ok());
-  ASSERT_TRUE(idx_.SetVector("doc_2#0", std::vector<float>{1, 0}).ok());
-  const auto q = Query("Lisbon hotel");
-  const std::vector<float> qv = {0, 1};
-  SearchRequest req{.terms = q, .query_vector = qv, .k = 10, .candidate_pool = 10};
-  req.fusion.method = FusionMethod::kReciprocalRank;
-  const auto hits = idx_.Search(req);
-  ASSERT_FALSE(hits.empty());
-  EXPECT_EQ(hits[0].chunk_id, "msg_1#1");  // first in both lists
-  EXPECT_NEAR(hits[0].fused, 1.0, 1e-6);
-  for (const Hit& h : hits) EXPECT_LE(h.fused, 1.0f);
-}
-
 TEST_F(UserIndexTest, RecencyDemotesOldChunks) {
   const auto q = Query("Lisbon");
-  SearchRequest req{.terms = q, .k = 10};
-  req.recency = {.now = 100 * kDay, .half_life_days = 30, .weight = 1.0};
-  for (const Hit& h : idx_.Search(req)) {
-    if (h.chunk_id == "doc_2#0") {
-      EXPECT_NEAR(h.score, h.fused * RecencyDecay(100 * kDay, 10 * kDay, 30), 1e-6);  // 90 days old
+  RankingParams recent;
+  recent.recency_weight = 1.0;
+  recent.recency_half_life_days = 30;
+  const auto hits = Search(idx_, q, {.k = 10, .now = 100 * kDay}, recent);
+  ASSERT_EQ(hits.size(), 3u);
+  for (const RankedHit& h : hits) {
+    if (idx_.ChunkId(h.ordinal) == "doc_2#0") {
+      EXPECT_NEAR(h.score, h.lexical * RecencyDecay(100 * kDay, 10 * kDay, 30), 1e-6);  // 90 days old
     } else {
-      EXPECT_FLOAT_EQ(h.score, h.fused);  // written "now"
+      EXPECT_FLOAT_EQ(h.score, h.lexical);  // written "now"
     }
   }
 }
@@ -207,10 +207,11 @@ TEST(UserIndexCompactionTest, CompactionKeepsEverythingConsistent) {
     const float n = static_cast<float>(id.back() - '0' + 1);
     EXPECT_NEAR(v[0] / v[1], (r + 1) / n, 1e-4);
   }
-  const auto hits = idx.Search({.terms = Query("topic7"), .k = 5});
+  const auto hits = Search(idx, Query("topic7"), {.k = 5});
   ASSERT_EQ(hits.size(), 2u);
   EXPECT_EQ(idx.RecordId(hits[0].ordinal), "rec_7");
-  EXPECT_TRUE(idx.Search({.terms = Query("topic8"), .k = 5}).empty());
+  EXPECT_EQ(idx.RecordId(hits[1].ordinal), "rec_7");
+  EXPECT_TRUE(Search(idx, Query("topic8"), {.k = 5}).empty());
 }
 
 TEST(UserIndexMemoryTest, OverheadPerChunkIsSmall) {

@@ -116,7 +116,8 @@ struct Scratch {
   uint32_t pass = 0;
   std::vector<uint32_t> ordinals;
   std::vector<ScoredDoc> gathered;     // a pass's matches, before the pool is selected from them
-  std::vector<ScoredDoc> pool;         // the latest first-pass pool, best first
+  std::vector<ScoredDoc> pool;         // the latest first-pass pool (no order: the ranking never
+                                       // depends on the order of candidates)
 
   void BeginQuery(uint32_t ordinals_n, uint32_t labels_n) {
     if (seen.size() < ordinals_n) seen.resize(ordinals_n, 0);
@@ -196,7 +197,7 @@ void FirstPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, Scr
     const uint32_t label = q.idx.SessionKey(o);
     if (sessions && label != q.no_session) sc.Session(label, q.p.session_top).Add(s, o);
   }
-  TakeBest(sc.gathered, q.p.candidate_pool, sc.pool);
+  SelectBest(sc.gathered, q.p.candidate_pool, sc.pool);
 }
 
 // The same pool and session evidence for the query plus the feedback terms (scores lex + extra),
@@ -231,7 +232,7 @@ void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, 
     }
     if (!best.Contains(o)) best.Add(s, o);
   }
-  TakeBest(sc.gathered, q.p.candidate_pool, sc.pool);
+  SelectBest(sc.gathered, q.p.candidate_pool, sc.pool);
 }
 
 // The evidence of the pool (sc.pool), the session neighbours of its chunks and the vector candidates.
@@ -396,11 +397,20 @@ void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double se
 }
 
 // Terms shared by the best first-pass candidates, absent from the query (pseudo-relevance feedback).
-std::vector<std::string> FeedbackTerms(const UserIndex& idx, std::vector<Candidate> top,
+std::vector<std::string> FeedbackTerms(const UserIndex& idx, const std::vector<Candidate>& cands,
                                        std::span<const WeightedTerm> terms, const RankingParams& p) {
-  const size_t n = std::min(p.feedback_docs, top.size());
-  std::partial_sort(top.begin(), top.begin() + static_cast<long>(n), top.end(),
-                    [](const Candidate& a, const Candidate& b) { return a.evidence > b.evidence; });
+  // The feedback_docs best candidates, evidence desc then ordinal asc (whatever their order).
+  auto before = [](const Candidate& a, const Candidate& b) {
+    return a.evidence != b.evidence ? a.evidence > b.evidence : a.ordinal < b.ordinal;
+  };
+  std::vector<Candidate> top;
+  top.reserve(p.feedback_docs + 1);
+  for (const Candidate& c : cands) {
+    if (top.size() == p.feedback_docs && (top.empty() || !before(c, top.back()))) continue;
+    top.insert(std::upper_bound(top.begin(), top.end(), c, before), c);
+    if (top.size() > p.feedback_docs) top.pop_back();
+  }
+  const size_t n = top.size();
   if (n == 0 || top[0].evidence <= 0) return {};
   std::unordered_set<std::string_view> in_query;
   for (const auto& t : terms) in_query.insert(t.term);

@@ -53,10 +53,10 @@ struct RanksBeforeOrder {
   bool operator()(const ScoredDoc& a, const ScoredDoc& b) const { return RanksBefore(a, b); }
 };
 
-// The k best of `docs` in RanksBefore order, best first, as pushing every one through a
-// TopKCollector(k) would keep them: O(n + k log k) rather than O(n log k), for callers that gather
-// their candidates first. Reorders `docs`.
-inline void TakeBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<ScoredDoc>& out) {
+// The k best of `docs` in RanksBefore order (the ones a TopKCollector(k) would keep), in no particular
+// order: O(n), for callers that gather their candidates first and do not need them sorted.
+// Reorders `docs`.
+inline void SelectBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<ScoredDoc>& out) {
   if (docs.size() > 4 * k + 256) {
     // Many more than k: first drop what a histogram of the (finite) scores shows cannot be among the
     // k best, keeping every bucket from the top down to the one that holds the k-th best. Two cheap
@@ -84,8 +84,14 @@ inline void TakeBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<ScoredD
   }
   const auto keep = static_cast<std::ptrdiff_t>(std::min(k, docs.size()));
   std::nth_element(docs.begin(), docs.begin() + keep, docs.end(), RanksBeforeOrder{});
-  std::sort(docs.begin(), docs.begin() + keep, RanksBeforeOrder{});
   out.assign(docs.begin(), docs.begin() + keep);
+}
+
+// SelectBest, best first: exactly what a TopKCollector(k) fed every one of `docs` returns, in
+// O(n + k log k) rather than O(n log k).
+inline void TakeBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<ScoredDoc>& out) {
+  SelectBest(docs, k, out);
+  std::sort(out.begin(), out.end(), RanksBeforeOrder{});
 }
 
 class TopKCollector {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "api/dto/json_fields.h"
+#include "api/dto/json_text.h"
 
 namespace engram::api::dto {
 namespace {
@@ -73,6 +74,46 @@ TEST(ChunksDtoTest, HistoryDialect) {
   EXPECT_EQ(none["chunks"], Json::array());
   EXPECT_TRUE(none.contains("debug"));
   EXPECT_EQ(Json::parse(ChunksResponseJson(empty, ChunksDialect::kConversation)), Json({{"results", Json::array()}}));
+}
+
+// JsonText writes what nlohmann reads back to the same values: escapes, UTF-8 (valid passes
+// through, invalid is replaced), numbers, nesting and separators.
+TEST(JsonTextTest, RoundTripsThroughAParser) {
+  const std::string tricky = std::string("quote \" back \\ tab \t nl \n bell \x07 nul ") + '\0' + " caf\xc3\xa9 \xe2\x82\xac";
+  JsonText out;
+  out.BeginObject()
+      .Member("s", tricky)
+      .Member("empty", "")
+      .Member("pi", 3.25)
+      .Member("one", 1.0)
+      .Member("tiny", 1e-05)
+      .Member("nan", std::nan(""))
+      .Member("n", int64_t{-42})
+      .Member("yes", true)
+      .Member("list", std::vector<std::string>{"a", "b"})
+      .Key("nested").BeginArray().BeginObject().EndObject().BeginArray().EndArray().Raw(R"({"x":[1,2]})").EndArray()
+      .EndObject();
+  const std::string text = out.Take();
+  const Json j = Json::parse(text);
+  EXPECT_EQ(j["s"], tricky);
+  EXPECT_EQ(j["empty"], "");
+  EXPECT_DOUBLE_EQ(j["pi"].get<double>(), 3.25);
+  EXPECT_TRUE(j["one"].is_number_float());  // "1.0", as nlohmann writes a whole double
+  EXPECT_DOUBLE_EQ(j["tiny"].get<double>(), 1e-05);
+  EXPECT_TRUE(j["nan"].is_null());
+  EXPECT_EQ(j["n"], -42);
+  EXPECT_EQ(j["yes"], true);
+  EXPECT_EQ(j["list"], Json::array({"a", "b"}));
+  EXPECT_EQ(j["nested"], Json::parse(R"([{}, [], {"x":[1,2]}])"));
+
+  std::string bad;
+  AppendJsonString(bad, "ok \xff\xfe then \xc3");  // not UTF-8: replaced, still a valid string
+  const Json replaced = Json::parse(bad);
+  ASSERT_TRUE(replaced.is_string());
+  EXPECT_EQ(replaced.get<std::string>().rfind("ok ", 0), 0u);
+  std::string overlong;
+  AppendJsonString(overlong, "\xc0\xaf \xed\xa0\x80");  // an overlong '/', a surrogate
+  EXPECT_TRUE(Json::parse(overlong).is_string());
 }
 
 }  // namespace

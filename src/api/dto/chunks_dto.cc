@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "api/dto/json_fields.h"
+#include "api/dto/json_text.h"
 
 namespace engram::api::dto {
 
@@ -103,83 +104,74 @@ Result<ParsedChunks> ParseChunks(std::string_view body, const std::string& works
 }
 
 namespace {
-// Seed 004: each result says its scope and carries the metadata of the records it came from.
-// Appends `item` to `out` with the result's scope and, last, "metadata": {"source_metadata": [...]}.
-// The entries are JSON text already, written by the service: they are checked and copied, not
-// parsed and written again (a parse and a dump per result were a few percent of a search).
-void AppendResult(std::string& out, Json item, const service::ChunkResult& c) {
-  item["scope"] = c.scope;
-  if (!c.scope_id.empty()) item["scope_id"] = c.scope_id;
-  std::string text = Dump(item);
-  text.pop_back();  // the closing brace: metadata follows as the last member
-  out += text;
-  out += R"(,"metadata":{"source_metadata":)";
+// Seed 004: each result says its scope and carries the metadata of the records it came from, as
+// JSON text the service wrote: checked and copied, not parsed and written again.
+void Scope(JsonText& out, const service::ChunkResult& c) {
+  out.Member("scope", c.scope);
+  if (!c.scope_id.empty()) out.Member("scope_id", c.scope_id);
   const std::string& entries = c.source_metadata_json;
-  out += !entries.empty() && entries.front() == '[' && Json::accept(entries) ? entries : "[]";
-  out += "}}";
-}
-
-// `{"<key>":[` + each result + `]` and the members of `rest` (an object), then `}`.
-template <typename Item>
-std::string ResultsObject(const char* key, const service::ChunksResponse& response, const Item& item,
-                          const Json& rest) {
-  std::string out = std::string("{\"") + key + "\":[";
-  for (size_t i = 0; i < response.chunks.size(); ++i) {
-    if (i > 0) out += ',';
-    AppendResult(out, item(response.chunks[i]), response.chunks[i]);
-  }
-  out += ']';
-  if (!rest.empty()) {
-    out += ',';
-    out += std::string_view(Dump(rest)).substr(1);  // its members and closing brace
-  } else {
-    out += '}';
-  }
-  return out;
+  const bool valid = !entries.empty() && entries.front() == '[' && Json::accept(entries);
+  out.Key("metadata").BeginObject().Key("source_metadata").Raw(valid ? std::string_view(entries) : "[]").EndObject();
 }
 }  // namespace
 
+// Written directly (json_text.h): building a Json tree per result only to dump it was a few percent
+// of a search.
 std::string ChunksResponseJson(const service::ChunksResponse& response, ChunksDialect dialect) {
+  JsonText out;
+  out.BeginObject();
   if (dialect == ChunksDialect::kConversation) {
-    auto item = [](const service::ChunkResult& c) {
-      return Json{{"chunk_id", c.id},
-                  {"excerpt", c.text},
-                  {"score", Round4(c.score)},
-                  {"source", c.source},
-                  {"source_ids", c.source_ids}};
-    };
-    return ResultsObject("results", response, item, Json::object());
-  }
-  auto item = [](const service::ChunkResult& c) {
-    Json j = {{"id", c.id},
-              {"text", c.text},
-              {"score", Round4(c.score)},
-              {"source", c.source},
-              {"created_at", FormatIso8601(c.created_at)},
-              {"updated_at", FormatIso8601(c.created_at)},
-              {"source_ids", c.source_ids}};
-    if (c.source == "stage3") {
-      j["question_index"] = c.question_index;
-      j["question"] = c.question;
-      j["answer"] = c.answer;
+    out.Key("results").BeginArray();
+    for (const auto& c : response.chunks) {
+      out.BeginObject()
+          .Member("chunk_id", c.id)
+          .Member("excerpt", c.text)
+          .Member("score", Round4(c.score))
+          .Member("source", c.source)
+          .Member("source_ids", c.source_ids);
+      Scope(out, c);
+      out.EndObject();
     }
-    return j;
-  };
+    return out.EndArray().EndObject().Take();
+  }
+  out.Key("chunks").BeginArray();
+  for (const auto& c : response.chunks) {
+    const std::string at = FormatIso8601(c.created_at);
+    out.BeginObject()
+        .Member("id", c.id)
+        .Member("text", c.text)
+        .Member("score", Round4(c.score))
+        .Member("source", c.source)
+        .Member("created_at", at)
+        .Member("updated_at", at)
+        .Member("source_ids", c.source_ids);
+    if (c.source == "stage3") {
+      out.Member("question_index", static_cast<int64_t>(c.question_index))
+          .Member("question", c.question)
+          .Member("answer", c.answer);
+    }
+    Scope(out, c);
+    out.EndObject();
+  }
+  out.EndArray();
+  out.Member("used_query", response.used_query);
   const auto& d = response.debug;
-  Json rest;
-  rest["used_query"] = response.used_query;
-  rest["debug"] = {{"total_candidates", d.total_candidates},
-                   {"lexical_candidates", d.lexical_candidates},
-                   {"vector_candidates", d.vector_candidates},
-                   {"memory_count", d.memory_count},
-                   {"stage3_count", d.stage3_count},
-                   {"chunk_count", d.chunk_count},
-                   {"threshold", d.threshold},
-                   {"used_vectors", d.used_vectors},
-                   {"embedding_time_ms", Round4(d.embedding_time_ms)},
-                   {"search_time_ms", Round4(d.search_time_ms)},
-                   {"total_time_ms", Round4(d.total_time_ms)}};
-  return ResultsObject("chunks", response, item, rest);
+  auto count = [](size_t n) { return static_cast<int64_t>(n); };
+  out.Key("debug")
+      .BeginObject()
+      .Member("total_candidates", count(d.total_candidates))
+      .Member("lexical_candidates", count(d.lexical_candidates))
+      .Member("vector_candidates", count(d.vector_candidates))
+      .Member("memory_count", count(d.memory_count))
+      .Member("stage3_count", count(d.stage3_count))
+      .Member("chunk_count", count(d.chunk_count))
+      .Member("threshold", d.threshold)
+      .Member("used_vectors", d.used_vectors)
+      .Member("embedding_time_ms", Round4(d.embedding_time_ms))
+      .Member("search_time_ms", Round4(d.search_time_ms))
+      .Member("total_time_ms", Round4(d.total_time_ms))
+      .EndObject();
+  return out.EndObject().Take();
 }
 
 }  // namespace engram::api::dto

@@ -76,7 +76,6 @@ int main(int argc, char** argv) {
     c.session_id = "s" + std::to_string(i / 20);
     c.timestamp = 1'700'000'000'000 + i * 60'000LL;
     if (vectors) user.vectors.push_back(embedder.EmbedOne(c.text));
-    user.session_ids.push_back(c.session_id);
     user.chunks.push_back(std::move(c));
   }
   std::vector<std::string> queries;

@@ -81,10 +81,9 @@ Result<std::shared_ptr<UserIndexHandle>> IndexCache::Load(const UserLoader& load
   auto add = [&](size_t i, std::span<const std::string> terms) {
     std::span<const float> vec;
     if (i < user.vectors.size()) vec = user.vectors[i];
-    const std::string_view session = i < user.session_ids.size() ? std::string_view(user.session_ids[i]) : "";
-    if (!index.AddAnalyzed(chunks[i], terms, vec, session).ok()) {
+    if (!index.AddAnalyzed(chunks[i], terms, vec).ok()) {
       // A malformed stored vector must not make the user unsearchable: keep the chunk, lexically.
-      (void)index.AddAnalyzed(chunks[i], terms, {}, session);
+      (void)index.AddAnalyzed(chunks[i], terms, {});
     }
   };
   // Analysis dominates a load. Both threads take chunks to analyze from one counter; this thread also

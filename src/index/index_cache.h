@@ -50,7 +50,6 @@ struct LoadedUser {
   int64_t version = 0;                       // store version read with the chunks (0 = unknown)
   std::vector<domain::Chunk> chunks;         // Store::ListChunks order
   std::vector<std::vector<float>> vectors;   // empty, or parallel to chunks (inner empty = none)
-  std::vector<std::string> session_ids;      // empty, or parallel to chunks
 };
 using UserLoader = std::function<Result<LoadedUser>()>;
 

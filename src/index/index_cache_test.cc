@@ -298,8 +298,9 @@ TEST(IndexCacheTest, BadStoredVectorKeepsChunkLexically) {
   UserLoader loader = []() -> Result<LoadedUser> {
     LoadedUser u;
     u.chunks = {MakeChunk("a", 0, "alpha"), MakeChunk("b", 0, "bravo")};
+    u.chunks[0].session_id = "s1";
+    u.chunks[1].session_id = "s2";
     u.vectors = {{1, 0, 0}, {1, 0}};  // second has the wrong dimension
-    u.session_ids = {"s1", "s2"};
     return u;
   };
   auto h = cache.Acquire("ws", 1, loader).value();

@@ -68,7 +68,8 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
     if (with_vectors) {
       if (!vectors_result.ok()) return vectors_result.status();
       auto& vectors = vectors_result.value();
-      std::unordered_map<std::string, size_t> at;
+      std::unordered_map<std::string_view, size_t> at;  // views into loaded.chunks, complete by now
+      at.reserve(loaded.chunks.size());
       for (size_t i = 0; i < loaded.chunks.size(); ++i) at.emplace(loaded.chunks[i].id, i);
       loaded.vectors.resize(loaded.chunks.size());
       for (auto& v : vectors) {
@@ -86,8 +87,6 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
         embeddings_->Enqueue(workspace, uid, missing);
       }
     }
-    loaded.session_ids.reserve(loaded.chunks.size());
-    for (const auto& c : loaded.chunks) loaded.session_ids.push_back(c.session_id);
     return loaded;
   };
   ENGRAM_ASSIGN_OR_RETURN(auto handle, cache_->Acquire(workspace, uid, loader));

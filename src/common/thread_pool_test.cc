@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <thread>
 
@@ -55,6 +56,32 @@ TEST(BackgroundPriorityTest, EnterBackgroundLowersOnlyThatThread) {
   EXPECT_EQ(in_background(0), 0);
   EXPECT_EQ(priority(), mine);
   SetBackgroundNice(0);
+}
+
+// YieldToForeground returns at once with no foreground work; with some in flight it returns only
+// once that is done, or after its bound while it goes on.
+TEST(BackgroundPriorityTest, YieldToForegroundWaitsForForegroundWork) {
+  YieldToForeground(std::chrono::hours(1));  // none in flight: does not wait
+
+  std::atomic<bool> released{false};
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release{false};
+  std::thread foreground([&] {
+    ForegroundWork work;
+    holding = true;
+    while (!release) std::this_thread::yield();
+    released = true;  // before `work` ends
+  });
+  while (!holding) std::this_thread::yield();
+  YieldToForeground(std::chrono::milliseconds(1));  // bounded: returns although the work goes on
+  EXPECT_FALSE(released.load());
+  std::thread background([&] {
+    YieldToForeground(std::chrono::hours(1));
+    EXPECT_TRUE(released.load());  // woken by the end of the foreground work, not by the bound
+  });
+  release = true;
+  background.join();
+  foreground.join();
 }
 
 }  // namespace

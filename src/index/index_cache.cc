@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/metrics.h"
+#include "common/thread_pool.h"
 #include "text/analyzer.h"
 
 namespace engram::index {
@@ -61,6 +62,7 @@ std::string IndexCache::Key(const std::string& workspace, int64_t uid) {
 }
 
 Result<std::shared_ptr<UserIndexHandle>> IndexCache::Load(const UserLoader& loader, int64_t* loaded_version) {
+  const ForegroundWork foreground;  // background workers hold their next batch while a request waits on this
   const int64_t start = MonotonicNanos();
   Result<LoadedUser> loaded = Status::Internal("loader did not run");
   try {

@@ -77,6 +77,7 @@ void EmbeddingWorker::Loop() {
     }
     if (queue_gauge_) queue_gauge_->Set(static_cast<double>(queue_.size()));
     lock.unlock();
+    YieldToForeground(kForegroundYield);
 
     std::vector<std::string> texts;
     for (const auto& i : batch) texts.push_back(i.text);

@@ -103,6 +103,7 @@ void ExtractionWorker::Loop() {
       // After max_attempts failed tries the user's records are taken one at a time, so one record the
       // extractor cannot handle is set aside instead of blocking the user's queue for ever.
       const bool isolate = options_.max_attempts > 0 && attempts >= options_.max_attempts;
+      YieldToForeground(kForegroundYield);
       auto more = isolate ? ProcessIsolated(key.first, key.second) : ProcessBatch(key.first, key.second);
       if (!more.ok()) {
         if (failures_) failures_->Add();

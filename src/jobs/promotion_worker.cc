@@ -99,6 +99,7 @@ void PromotionWorker::Loop() {
       dirty_ = Batch{};
       running_ = true;
     }
+    YieldToForeground(kForegroundYield);
     Status st = Process(batch);
     std::unique_lock lock(mu_);
     running_ = false;

@@ -324,36 +324,49 @@ void VectorMatrix::SelectAtLeast(std::span<const float> scores, size_t depth, Do
   // A histogram of the scores (cosines, in [-1, 1]) in fine buckets, then every row from the top
   // bucket down to the one where `depth` rows are reached: one branch-free counting pass and one
   // collecting pass, where a bounded heap of `depth` would take a mispredicted branch per level of
-  // each of its thousands of insertions. The filter runs on collected rows only; when it rejects
-  // some, the threshold moves down a bucket at a time.
+  // each of its thousands of insertions. The filter runs on collected rows only (one indirect call
+  // per row would cost more than the counting); when it rejects some, one more pass gathers the
+  // accepted rows below and takes the best buckets of those.
   constexpr int kBuckets = 2048;
-  thread_local std::vector<uint32_t> count;
-  count.assign(kBuckets, 0);
   auto bucket = [](float s) {
     const int b = static_cast<int>((s + 1.0f) * (kBuckets / 2));
     return b < 0 ? 0 : (b >= kBuckets ? kBuckets - 1 : b);  // NaN lands in bucket 0
   };
+  thread_local std::vector<uint32_t> count;
+  count.assign(kBuckets, 0);
   for (uint32_t r = 0; r < rows_; ++r) count[bucket(scores[r])] += HasVector(r) ? 1 : 0;
+  // The lowest bucket such that buckets [it, top) hold at least `want` rows (0 if none does).
+  auto cut = [&](int top, size_t want) {
+    int b = top;
+    while (b > 0 && want > 0) {
+      --b;
+      want = count[b] >= want ? 0 : want - count[b];
+    }
+    return b;
+  };
   out.clear();
-  int low = kBuckets;  // rows of buckets [low, kBuckets) are collected
-  size_t above = 0;    // rows with a vector in them, before filtering
-  while (low > 0) {
-    int next = low;
-    size_t want = depth > out.size() ? depth - out.size() : 0;
-    while (next > 0 && want > 0) {
-      --next;
-      const size_t c = count[next];
-      want = c >= want ? 0 : want - c;
-      above += c;
-    }
-    // Collect the rows of buckets [next, low).
-    for (uint32_t r = 0; r < rows_; ++r) {
-      const int b = bucket(scores[r]);
-      if (b >= next && b < low && HasVector(r) && filter(r)) out.push_back(r);
-    }
-    low = next;
-    if (out.size() >= depth || above >= vector_count_) break;
+  const int first = cut(kBuckets, depth);
+  for (uint32_t r = 0; r < rows_; ++r) {
+    if (bucket(scores[r]) >= first && HasVector(r) && filter(r)) out.push_back(r);
   }
+  if (out.size() >= depth || first == 0) return;
+  // The filter rejected some: the accepted rows below `first`, counted again.
+  thread_local std::vector<uint32_t> rest;
+  rest.clear();
+  count.assign(kBuckets, 0);
+  for (uint32_t r = 0; r < rows_; ++r) {
+    const int b = bucket(scores[r]);
+    if (b < first && HasVector(r) && filter(r)) {
+      rest.push_back(r);
+      ++count[b];
+    }
+  }
+  const int second = cut(first, depth - out.size());
+  const auto mid = static_cast<std::ptrdiff_t>(out.size());
+  for (uint32_t r : rest) {
+    if (bucket(scores[r]) >= second) out.push_back(r);
+  }
+  std::inplace_merge(out.begin(), out.begin() + mid, out.end());  // both runs ascend: ordinal order
 }
 
 void VectorMatrix::PrefetchRow(uint32_t row) const {

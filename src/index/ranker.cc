@@ -313,12 +313,14 @@ void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double se
   auto passes = [&](double fused) { return fused > 0 && fused >= req.min_score; };
 
   thread_local std::vector<double> lexical, low, high;
-  thread_local std::vector<uint32_t> rescore;
-  thread_local std::vector<float> cosines;
+  thread_local std::vector<float> cosine;  // by candidate: its cosine where known, else NaN
+  thread_local std::vector<uint32_t> rescore_at, rescore_rows;
+  thread_local std::vector<float> rescored;
   const size_t n = cands.size();
   lexical.resize(n);
   for (size_t i = 0; i < n; ++i) lexical[i] = CalibrateBm25(cands[i].evidence, self_score, p.fusion.bm25_k);
   const bool vectors = result.used_vectors;
+  cosine.assign(vectors ? n : 0, std::numeric_limits<float>::quiet_NaN());
   // The scan covers every row unless it did not run (a vector pool of 0).
   const bool bounded = vectors && scan != nullptr && scan->cosine.size() >= idx.vectors().rows();
   double tau = -std::numeric_limits<double>::infinity();  // candidates whose fused interval ends below it are out
@@ -329,6 +331,7 @@ void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double se
       const uint32_t o = cands[i].ordinal;
       if (idx.HasVector(o)) {
         const auto [lo, hi] = idx.vectors().CosineBounds(*scan, o);
+        if (lo == hi) cosine[i] = lo;  // the scan's own exact cosine
         low[i] = fuse(lexical[i], lo, o);
         high[i] = fuse(lexical[i], hi, o);
       } else {
@@ -354,26 +357,29 @@ void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double se
     hits.clear();
     left_out = 0;
     if (vectors) {
-      rescore.clear();
+      // The cosines still unknown of the candidates that can reach the head, in one call.
+      rescore_at.clear();
+      rescore_rows.clear();
       for (size_t i = 0; i < n; ++i) {
-        const uint32_t o = cands[i].ordinal;
         if (out_of_head(i)) {
           ++left_out;
-        } else if (idx.HasVector(o)) {
-          rescore.push_back(o);
+        } else if (std::isnan(cosine[i]) && idx.HasVector(cands[i].ordinal)) {
+          rescore_at.push_back(static_cast<uint32_t>(i));
+          rescore_rows.push_back(cands[i].ordinal);
         }
       }
-      cosines.resize(rescore.size());
-      idx.vectors().ScoreRows(req.query_vector, rescore, cosines);
+      rescored.resize(rescore_rows.size());
+      idx.vectors().ScoreRows(req.query_vector, rescore_rows, rescored);
+      for (size_t j = 0; j < rescore_at.size(); ++j) cosine[rescore_at[j]] = rescored[j];
+      result.cosines_computed += rescore_rows.size();
     }
-    size_t next = 0;  // into rescore / cosines, which follow the candidates' order
     for (size_t i = 0; i < n; ++i) {
       const uint32_t o = cands[i].ordinal;
       if (out_of_head(i)) continue;
-      std::optional<float> cosine;
-      if (vectors && idx.HasVector(o)) cosine = cosines[next++];
-      const double fused = fuse(lexical[i], cosine, o);
-      if (passes(fused)) hits.push_back({o, static_cast<float>(fused), static_cast<float>(lexical[i]), cosine});
+      std::optional<float> cos;
+      if (vectors && idx.HasVector(o)) cos = cosine[i];
+      const double fused = fuse(lexical[i], cos, o);
+      if (passes(fused)) hits.push_back({o, static_cast<float>(fused), static_cast<float>(lexical[i]), cos});
     }
   };
   collect(false);

@@ -73,6 +73,7 @@ struct RankResult {
   size_t total_candidates = 0;
   size_t lexical_candidates = 0;
   size_t vector_candidates = 0;
+  size_t cosines_computed = 0;  // float32 cosines computed for candidates the vector scan had not
   bool used_vectors = false;
 };
 

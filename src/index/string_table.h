@@ -1,7 +1,7 @@
 // StringTable: append-only interning of strings to dense uint32 ids.
 //
-// Used for the term dictionary, chunk and record ids and small label sets (type, source, speaker,
-// session) of one user's index. All bytes live in one arena, and the hash table is open addressing
+// Used for the term dictionary, chunk and record ids, small label sets (type, source, speaker,
+// session) and record metadata texts of one user's index. All bytes live in one arena, and the hash table is open addressing
 // over 8-byte slots holding (hash, id), so an entry costs about 20 bytes plus its characters (a
 // std::unordered_map<std::string, uint32_t> costs about 80) and a probe rarely touches the arena. Ids are never reused; a table is
 // rebuilt from live strings when its owner compacts.

@@ -69,7 +69,7 @@ Status UserIndex::AddAnalyzed(const domain::Chunk& chunk, std::span<const std::s
   m.source = labels_.Intern(chunk.source);
   m.speaker = labels_.Intern(chunk.speaker);
   session_.push_back(labels_.Intern(session_id.empty() ? std::string_view(chunk.session_id) : session_id));
-  m.metadata = labels_.Intern(chunk.metadata_json);
+  m.metadata = metadata_.Intern(chunk.metadata_json);
   m.timestamp = chunk.timestamp;
   m.kind = chunk.kind;
   m.sources_begin = static_cast<uint32_t>(sources_.size());
@@ -144,7 +144,7 @@ void UserIndex::Compact() {
   vectors_.Compact(remap, live);
 
   // Rebuild ids, labels and texts from live chunks only, in ordinal order.
-  StringTable chunk_ids, record_ids, labels;
+  StringTable chunk_ids, record_ids, labels, metadata;
   std::vector<uint32_t> chunk_ordinal;
   std::string text;
   std::string sources;
@@ -168,12 +168,13 @@ void UserIndex::Compact() {
     m.source = labels.Intern(labels_.Get(old.source));
     m.speaker = labels.Intern(labels_.Get(old.speaker));
     session.push_back(labels.Intern(labels_.Get(session_[o])));
-    m.metadata = labels.Intern(labels_.Get(old.metadata));
+    m.metadata = metadata.Intern(metadata_.Get(old.metadata));
     meta.push_back(m);
   }
   chunk_ids_ = std::move(chunk_ids);
   record_ids_ = std::move(record_ids);
   labels_ = std::move(labels);
+  metadata_ = std::move(metadata);
   chunk_ordinal_ = std::move(chunk_ordinal);
   text_ = std::move(text);
   sources_ = std::move(sources);
@@ -187,7 +188,7 @@ IndexMemory UserIndex::MemoryBytes() const {
   m.vectors = vectors_.MemoryBytes();
   m.index = sizeof(*this) + lexical_.MemoryBytes() + meta_.capacity() * sizeof(Meta) + session_.capacity() * sizeof(uint32_t) +
             chunk_ids_.MemoryBytes() + chunk_ordinal_.capacity() * sizeof(uint32_t) +
-            record_ids_.MemoryBytes() + labels_.MemoryBytes() + sources_.capacity();
+            record_ids_.MemoryBytes() + labels_.MemoryBytes() + metadata_.MemoryBytes() + sources_.capacity();
   return m;
 }
 

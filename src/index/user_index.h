@@ -99,7 +99,7 @@ class UserIndex {
   std::string_view Speaker(uint32_t o) const { return labels_.Get(meta_[o].speaker); }
   std::string_view SessionId(uint32_t o) const { return labels_.Get(session_[o]); }
   // The record's metadata as stored ("" = none).
-  std::string_view Metadata(uint32_t o) const { return labels_.Get(meta_[o].metadata); }
+  std::string_view Metadata(uint32_t o) const { return metadata_.Get(meta_[o].metadata); }
   // Interned ids of the session and speaker labels: equal ids mean equal strings. Below label_count().
   uint32_t SessionKey(uint32_t o) const { return session_[o]; }
   uint32_t label_count() const { return labels_.size(); }
@@ -127,7 +127,8 @@ class UserIndex {
     uint32_t record_id;   // in record_ids_
     uint32_t text_begin;  // in text_
     uint32_t text_len;
-    uint32_t type, source, speaker, metadata;  // in labels_
+    uint32_t type, source, speaker;  // in labels_
+    uint32_t metadata;               // in metadata_
     TimeMs timestamp;
     domain::RecordKind kind;
     uint32_t sources_begin;  // in sources_; empty: the record id alone
@@ -146,7 +147,9 @@ class UserIndex {
   StringTable chunk_ids_;
   std::vector<uint32_t> chunk_ordinal_;  // chunk_ids_ id -> live ordinal, or kNoOrdinal
   StringTable record_ids_;
-  StringTable labels_;
+  StringTable labels_;                   // type, source, speaker, session: few, and the ranker keeps
+                                         // per-query scratch by session label
+  StringTable metadata_;                 // record metadata (JSON text): about one per record
   std::string text_;                     // texts of all ordinals, back to back
   std::string sources_;                  // source id lists of derived items, '\x1f'-separated
   int64_t version_ = 0;

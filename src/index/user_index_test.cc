@@ -181,9 +181,9 @@ TEST(UserIndexCompactionTest, CompactionKeepsEverythingConsistent) {
     const std::string rec = "rec_" + std::to_string(r);
     for (int n = 0; n < 2; ++n) {
       std::vector<float> v = {static_cast<float>(r + 1), static_cast<float>(n + 1)};
-      ASSERT_TRUE(idx.Add(MakeChunk(rec, n, "topic" + std::to_string(r) + " shared words part" + std::to_string(n)), v,
-                          "sess" + std::to_string(r % 3))
-                      .ok());
+      Chunk c = MakeChunk(rec, n, "topic" + std::to_string(r) + " shared words part" + std::to_string(n));
+      c.metadata_json = R"({"r":)" + std::to_string(r) + "}";
+      ASSERT_TRUE(idx.Add(c, v, "sess" + std::to_string(r % 3)).ok());
     }
   }
   EXPECT_EQ(idx.ordinal_count(), 40u);
@@ -201,6 +201,7 @@ TEST(UserIndexCompactionTest, CompactionKeepsEverythingConsistent) {
     const int r = std::stoi(std::string(idx.RecordId(o)).substr(4));
     EXPECT_EQ(r % 2, 1);
     EXPECT_EQ(idx.SessionId(o), "sess" + std::to_string(r % 3));
+    EXPECT_EQ(idx.Metadata(o), R"({"r":)" + std::to_string(r) + "}");
     EXPECT_EQ(idx.Text(o).substr(0, 5 + std::to_string(r).size()), "topic" + std::to_string(r));
     const auto v = idx.vectors().Row(o);
     ASSERT_EQ(v.size(), 2u);

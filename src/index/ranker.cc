@@ -105,8 +105,8 @@ struct Candidate {
 };
 
 // Per-thread scratch reused across queries, so a query allocates little beyond its candidates.
-// Marks are pass numbers, so nothing is cleared between queries: a query runs up to three passes
-// (first-pass pool, feedback pool, candidate sets) and each takes the next number.
+// Marks are pass numbers, so nothing is cleared between queries: a query runs up to four passes
+// (first-pass pool and its candidates, feedback pool and its candidates) and each takes the next number.
 struct Scratch {
   std::vector<uint32_t> seen;          // by ordinal: == pass when already marked in this pass
   std::vector<uint32_t> session_seen;  // by session label: >= query when session_top is this query's
@@ -116,8 +116,8 @@ struct Scratch {
   uint32_t pass = 0;
   std::vector<uint32_t> ordinals;
   std::vector<ScoredDoc> gathered;     // a pass's matches, before the pool is selected from them
-  std::vector<ScoredDoc> pool;         // the latest first-pass pool (no order: the ranking never
-                                       // depends on the order of candidates)
+  std::vector<ScoredDoc> pool;         // the latest pool, first pass then feedback pass (no order:
+                                       // the ranking never depends on the order of candidates)
 
   void BeginQuery(uint32_t ordinals_n, uint32_t labels_n) {
     if (seen.size() < ordinals_n) seen.resize(ordinals_n, 0);
@@ -511,7 +511,7 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
   result.used_vectors = idx.AcceptsQueryVector(req.query_vector);
   if (result.used_vectors) {
     const auto nearest = idx.vectors().TopK(req.query_vector, p.vector_pool, allowed, 0.f,
-                                            VectorMatrix::RescoreDepth(p.vector_pool), scan);
+                                            /*rescore=*/0, scan);
     for (const auto& d : nearest) vector_candidates.push_back(d.ordinal);
   }
   result.vector_candidates = vector_candidates.size();

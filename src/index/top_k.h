@@ -60,7 +60,7 @@ inline void SelectBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<Score
   if (docs.size() > 4 * k + 256) {
     // Many more than k: first drop what a histogram of the (finite) scores shows cannot be among the
     // k best, keeping every bucket from the top down to the one that holds the k-th best. Two cheap
-    // linear passes, and the selection below sorts a few more than k instead of partitioning all.
+    // linear passes, and the selection below partitions a few more than k instead of all.
     float lo = docs[0].score, hi = lo;
     for (const ScoredDoc& d : docs) {
       lo = std::min(lo, d.score);
@@ -85,13 +85,6 @@ inline void SelectBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<Score
   const auto keep = static_cast<std::ptrdiff_t>(std::min(k, docs.size()));
   std::nth_element(docs.begin(), docs.begin() + keep, docs.end(), RanksBeforeOrder{});
   out.assign(docs.begin(), docs.begin() + keep);
-}
-
-// SelectBest, best first: exactly what a TopKCollector(k) fed every one of `docs` returns, in
-// O(n + k log k) rather than O(n log k).
-inline void TakeBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<ScoredDoc>& out) {
-  SelectBest(docs, k, out);
-  std::sort(out.begin(), out.end(), RanksBeforeOrder{});
 }
 
 class TopKCollector {

@@ -1,8 +1,8 @@
 // VectorMatrix: one user's chunk embeddings as a contiguous row-major matrix, searched exactly.
 //
 // Per-user corpora are small, so an exact scan beats an approximate index in both speed and recall:
-// 10k rows x 384 dims is one pass over 15 MB (float32) or 3.8 MB (int8) with the AVX2 kernels of
-// vector_kernels.h. Rows are indexed by the same ordinals as the InvertedIndex (the owner appends to
+// 10k rows x 384 dims is one pass over their 3.8 MB int8 copy with the kernels of vector_kernels.h
+// (float32 storage then rescores the best few hundred rows from its 15 MB). Rows are indexed by the same ordinals as the InvertedIndex (the owner appends to
 // both in lockstep and compacts both with one remap).
 //
 // - The dimension is fixed by the first vector stored; later vectors of another size are rejected.
@@ -34,7 +34,7 @@ namespace engram::index {
 
 enum class VectorStorage : uint8_t {
   kFloat32 = 0,  // exact (with an int8 copy for pre-scans)
-  kInt8 = 1,     // per-row scaled int8 only: 3.96x smaller than kFloat32, slightly approximate
+  kInt8 = 1,     // per-row scaled int8 only: about 5x smaller than kFloat32, slightly approximate
 };
 
 class VectorMatrix {

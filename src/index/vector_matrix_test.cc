@@ -321,9 +321,9 @@ TEST(VectorMatrixTest, CosineBoundsHoldTheExactCosine) {
   }
 }
 
-// TakeBest keeps what a TopKCollector keeps, in the same order, and SelectBest the same documents, on
-// inputs with many ties, below and above the size where they narrow by histogram first.
-TEST(TopKSelectionTest, TakeBestEqualsTheCollector) {
+// SelectBest keeps the documents a TopKCollector keeps, on inputs with many ties, below and above
+// the size where it narrows by histogram first.
+TEST(TopKSelectionTest, SelectBestKeepsWhatTheCollectorKeeps) {
   std::mt19937 rng(9);
   for (const size_t n : {0u, 5u, 300u, 1000u, 1400u, 20000u}) {
     for (const size_t k : {1u, 10u, 300u}) {
@@ -338,13 +338,9 @@ TEST(TopKSelectionTest, TakeBestEqualsTheCollector) {
         for (const ScoredDoc& d : docs) collector.Push(d);
         const auto want = collector.Take();
         std::vector<ScoredDoc> selected;
-        std::vector<ScoredDoc> copy = docs;
-        SelectBest(copy, k, selected);  // the same documents, in any order
+        SelectBest(docs, k, selected);  // the same documents, in any order
         std::sort(selected.begin(), selected.end(), RanksBefore);
         EXPECT_EQ(selected, want) << "n " << n << " k " << k << " levels " << levels;
-        std::vector<ScoredDoc> got;
-        TakeBest(docs, k, got);
-        EXPECT_EQ(got, want) << "n " << n << " k " << k << " levels " << levels;
       }
     }
   }

@@ -80,15 +80,6 @@ std::vector<std::vector<size_t>> Cluster(const std::vector<StatementSignature>& 
   return clusters;
 }
 
-std::string JsonArrayText(const std::vector<std::string>& entries) {
-  std::string out = "[";
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (i > 0) out += ",";
-    out += entries[i];
-  }
-  return out + "]";
-}
-
 }  // namespace
 
 bool Shareable(const domain::Memory& m) {
@@ -114,8 +105,24 @@ bool MatchesPrompt(std::string_view statement, std::string_view prompt) {
   return MatchesPromptTerms(Sign(statement), Sign(prompt).tokens);
 }
 
+std::string JsonArrayText(const std::vector<std::string>& entries) {
+  std::string out = "[";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0) out += ",";
+    out += entries[i];
+  }
+  return out + "]";
+}
+
 std::string SourceMetadataEntry(const std::string& event_id, const std::string& metadata_json) {
   if (metadata_json.empty()) return "";
+  // An object other than the {"raw": text} wrapper is checked and copied as it is: search builds an
+  // entry per record result, and parsing and writing it again there cost more than the rest of the
+  // result. (The seed-001 dialect stores a metadata string unchecked, hence the check.)
+  if (metadata_json.front() == '{' && metadata_json.rfind(R"({"raw":)", 0) != 0 && Json::accept(metadata_json)) {
+    return R"({"event_id":)" + Json(event_id).dump(-1, ' ', false, Json::error_handler_t::replace) +
+           R"(,"metadata":)" + metadata_json + "}";
+  }
   Json entry = {{"event_id", event_id}};
   Json parsed = Json::parse(metadata_json, nullptr, false);
   if (parsed.is_object() && parsed.size() == 1 && parsed.contains("raw") && parsed["raw"].is_string()) {

@@ -136,6 +136,16 @@ TEST(PromotionTest, SourceMetadataEntries) {
             nlohmann::json::parse(R"({"event_id":"e1","raw":"not json {"})"));
   EXPECT_EQ(nlohmann::json::parse(SourceMetadataEntry("e1", "[1,2]")),
             nlohmann::json::parse(R"({"event_id":"e1","raw":"[1,2]"})"));
+  // An object copied as stored, the event id escaped; an object whose first key is "raw" is still
+  // metadata when it has other keys.
+  EXPECT_EQ(nlohmann::json::parse(SourceMetadataEntry("e\"1", R"({"b": [1, {"c": "x"}]})")),
+            nlohmann::json::parse(R"({"event_id":"e\"1","metadata":{"b":[1,{"c":"x"}]}})"));
+  EXPECT_EQ(nlohmann::json::parse(SourceMetadataEntry("e1", R"({"raw":"a","z":2})")),
+            nlohmann::json::parse(R"({"event_id":"e1","metadata":{"raw":"a","z":2}})"));
+  EXPECT_EQ(nlohmann::json::parse(SourceMetadataEntry("e1", "{oops")),  // stored unchecked by seed 001
+            nlohmann::json::parse(R"({"event_id":"e1","raw":"{oops"})"));
+  EXPECT_EQ(JsonArrayText({}), "[]");
+  EXPECT_EQ(JsonArrayText({"1", "{}"}), "[1,{}]");
 }
 
 TEST(PromotionTest, AtMostFiveSourceMetadataEntries) {

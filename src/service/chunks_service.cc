@@ -1,7 +1,9 @@
 #include "service/chunks_service.h"
 
+#include <algorithm>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <unordered_map>
 
 #include "index/derived_chunks.h"
@@ -11,6 +13,28 @@ namespace engram::service {
 
 namespace {
 double MsSince(int64_t start_ns) { return (MonotonicNanos() - start_ns) / 1e6; }
+
+// Seed 004: up to 5 source_metadata entries per result, from its first source records.
+constexpr size_t kMaxSourceMetadata = memory::PromotionOptions{}.max_source_metadata;
+
+std::span<const std::string> FirstSources(const ChunkResult& r) {
+  return std::span<const std::string>(r.source_ids).first(std::min(kMaxSourceMetadata, r.source_ids.size()));
+}
+
+// source_metadata_json of one of the user's own memories or Stage 3 items, from its source records'
+// chunks in the index (a record's first chunk carries its metadata). False, leaving it as it was,
+// when one of those records has no chunk there.
+bool DescribeFromIndex(const index::UserIndex& idx, ChunkResult& r) {
+  std::vector<std::string> entries;
+  for (const auto& id : FirstSources(r)) {
+    const auto o = idx.Find(id + "#0");
+    if (!o) return false;
+    std::string entry = memory::SourceMetadataEntry(id, std::string(idx.Metadata(*o)));
+    if (!entry.empty()) entries.push_back(std::move(entry));
+  }
+  r.source_metadata_json = memory::JsonArrayText(entries);
+  return true;
+}
 }  // namespace
 
 ChunksService::ChunksService(ServiceContext ctx, index::IndexCache* cache, embed::Embedder* query_embedder,
@@ -109,6 +133,7 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
   rr.now = ctx_.clock->NowMs();
   rr.kinds = request.kinds;
   rr.diversify = request.diversify;
+  std::vector<size_t> from_store;  // results whose source records' metadata must be read from the store
   handle->Read([&](const index::UserIndex& idx) {
     index::RankResult ranked = index::Rank(idx, plan, rr, options_.ranking);
     response.debug.total_candidates = ranked.total_candidates;
@@ -128,14 +153,17 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
       r.speaker = std::string(idx.Speaker(o));
       r.created_at = idx.Timestamp(o);
       for (auto id : idx.SourceIds(o)) r.source_ids.emplace_back(id);
-      // What a result shows of itself travels in its chunk (index/derived_chunks.h); only the source
-      // records' metadata of the user's own memories and Stage 3 items is read afterwards (Describe).
+      // What a result shows of itself travels in its chunk (index/derived_chunks.h). The user's own
+      // memories and Stage 3 items show their source records' metadata, which those records' chunks
+      // carry; only a record without a chunk here sends the result to the store (DescribeFromStore).
       if (kind == domain::RecordKind::kMemory) {
         ++response.debug.memory_count;
         if (auto scope = index::ScopeOfChunk(kind, idx.Source(o))) {
           r.scope = std::string(domain::ScopeKindName(scope->first));
           r.scope_id = std::move(scope->second);
           r.source_metadata_json = std::string(idx.Metadata(o));
+        } else if (!DescribeFromIndex(idx, r)) {
+          from_store.push_back(response.chunks.size());
         }
       } else if (kind == domain::RecordKind::kStage3) {
         ++response.debug.stage3_count;
@@ -145,6 +173,7 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
           r.question = qa.value("question", "");
           r.answer = qa.value("answer", "");
         }
+        if (!DescribeFromIndex(idx, r)) from_store.push_back(response.chunks.size());
       } else {
         const std::string entry = memory::SourceMetadataEntry(std::string(idx.RecordId(o)), std::string(idx.Metadata(o)));
         r.source_metadata_json = "[" + entry + "]";
@@ -152,7 +181,7 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
       response.chunks.push_back(std::move(r));
     }
   });
-  ENGRAM_RETURN_IF_ERROR(DescribeOwnDerived(workspace, uid, response.chunks));
+  ENGRAM_RETURN_IF_ERROR(DescribeFromStore(workspace, uid, from_store, response.chunks));
   response.debug.search_time_ms = MsSince(t1);
   response.debug.total_time_ms = MsSince(start);
   return response;
@@ -167,35 +196,27 @@ Result<std::vector<std::pair<domain::ScopeKind, std::string>>> ChunksService::Sc
   return scopes;
 }
 
-Status ChunksService::DescribeOwnDerived(const std::string& workspace, int64_t uid, std::vector<ChunkResult>& results) {
-  constexpr size_t kMaxEntries = 5;  // seed 004: up to 5 source_metadata entries per result
-  auto own_derived = [](const ChunkResult& r) {
-    return (r.source == "memory" || r.source == "stage3") && r.scope == "actor";
-  };
+Status ChunksService::DescribeFromStore(const std::string& workspace, int64_t uid, const std::vector<size_t>& which,
+                                        std::vector<ChunkResult>& results) {
   std::vector<std::string> record_ids;
-  for (const auto& r : results) {
-    if (!own_derived(r)) continue;
-    const size_t n = std::min(kMaxEntries, r.source_ids.size());
-    record_ids.insert(record_ids.end(), r.source_ids.begin(), r.source_ids.begin() + static_cast<long>(n));
+  for (size_t i : which) {
+    const auto ids = FirstSources(results[i]);
+    record_ids.insert(record_ids.end(), ids.begin(), ids.end());
   }
   if (record_ids.empty()) return Status::Ok();
   // One read for the metadata of every record these results came from.
   std::unordered_map<std::string, std::string> metadata;
   ENGRAM_ASSIGN_OR_RETURN(auto records, ctx_.store->GetRecords(workspace, uid, record_ids));
   for (auto& rec : records) metadata.emplace(rec.id, std::move(rec.metadata_json));
-  for (auto& r : results) {
-    if (!own_derived(r)) continue;
-    std::string entries;
-    size_t n = 0;
-    for (const auto& id : r.source_ids) {
-      if (n == kMaxEntries) break;
+  for (size_t i : which) {
+    std::vector<std::string> entries;
+    for (const auto& id : FirstSources(results[i])) {
       auto it = metadata.find(id);
       if (it == metadata.end()) continue;
       std::string entry = memory::SourceMetadataEntry(id, it->second);
-      if (entry.empty()) continue;
-      entries += (n++ == 0 ? "" : ",") + entry;
+      if (!entry.empty()) entries.push_back(std::move(entry));
     }
-    r.source_metadata_json = "[" + entries + "]";
+    results[i].source_metadata_json = memory::JsonArrayText(entries);
   }
   return Status::Ok();
 }

@@ -91,9 +91,10 @@ class ChunksService {
   // The actor's scopes: its roles and teams, and the org.
   Result<std::vector<std::pair<domain::ScopeKind, std::string>>> ScopesOf(const std::string& workspace,
                                                                          const std::string& actor_id);
-  // source_metadata_json of the user's own memories and Stage 3 items: their source records' metadata
-  // (records and promoted memories are described from the index).
-  Status DescribeOwnDerived(const std::string& workspace, int64_t uid, std::vector<ChunkResult>& results);
+  // source_metadata_json of results[i], i in `which` (own memories and Stage 3 items whose source
+  // records have no chunk in the index), from one store read.
+  Status DescribeFromStore(const std::string& workspace, int64_t uid, const std::vector<size_t>& which,
+                           std::vector<ChunkResult>& results);
 
   ServiceContext ctx_;
   index::IndexCache* cache_;

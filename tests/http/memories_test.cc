@@ -30,7 +30,8 @@ class MemoriesTest : public ServerTest {
                         {{{"role", "user"},
                           {"content", "I love sushi and usually eat late dinners around 9pm"},
                           {"timestamp", "2025-11-01T14:30:00Z"},
-                          {"message_id", "m1"}},
+                          {"message_id", "m1"},
+                          {"metadata", {{"channel", "web"}}}},
                          {{"role", "assistant"},
                           {"content", "Got it! I'll keep that in mind for restaurant recommendations."},
                           {"timestamp", "2025-11-01T14:30:15Z"}}}},
@@ -86,6 +87,9 @@ TEST_F(MemoriesTest, ExtractedFromIngestWithSourcesAndCategories) {
     if (c["source"] == "memory") {
       memory_hit = true;
       EXPECT_EQ(c["source_ids"], Json::array({"m1"})) << c;
+      // Its source record's metadata, from that record's chunk in the index.
+      EXPECT_EQ(c["metadata"]["source_metadata"], Json::parse(R"([{"event_id":"m1","metadata":{"channel":"web"}}])"))
+          << c;
     }
   }
   EXPECT_TRUE(memory_hit) << chunks.body;

@@ -2,56 +2,14 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdint>
 
-#include "api/dto/json_fields.h"
+#include "text/normalize.h"
 
 namespace engram::api::dto {
 
-namespace {
-
-// True when s is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = 0;
-    uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
-}  // namespace
-
 void AppendJsonString(std::string& out, std::string_view s) {
-  if (!ValidUtf8(s)) {
-    out += Dump(Json(std::string(s)));  // replaces the bad bytes
+  if (!text::IsValidUtf8(s)) {
+    AppendJsonString(out, text::SanitizeUtf8(s));  // valid once the bad bytes are replaced
     return;
   }
   static constexpr char kHex[] = "0123456789abcdef";

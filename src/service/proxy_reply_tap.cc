@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
+
 namespace engram::service {
 
 namespace {
@@ -73,14 +75,11 @@ void ProxyReplyTap::Line(std::string_view line) {
 }
 
 void ProxyReplyTap::Append(std::string_view text) {
-  if (text_.size() >= max_text_) return;
-  text.remove_suffix(text.size() - std::min(text.size(), max_text_ - text_.size()));
-  // Never cut a UTF-8 sequence in half: back off to the start of the last complete character.
-  if (text_.size() + text.size() == max_text_) {
-    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.remove_suffix(1);
-    if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80)) text.remove_suffix(1);
-  }
-  text_.append(text);
+  if (full_) return;
+  // Never cut a UTF-8 sequence in half; once cut, later pieces would leave a gap: stop there.
+  const std::string_view kept = Utf8Prefix(text, max_text_ - text_.size());
+  full_ = kept.size() < text.size() || text_.size() + kept.size() == max_text_;
+  text_.append(kept);
 }
 
 std::string ProxyReplyTap::Finish() {

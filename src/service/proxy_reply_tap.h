@@ -35,6 +35,7 @@ class ProxyReplyTap {
   bool overflow_ = false;    // plain: the body outgrew the buffer cap; nothing is collected
   bool skip_line_ = false;   // stream: the current line outgrew the buffer cap; it is skipped
   std::string text_;
+  bool full_ = false;        // the text reached its cap (or was cut short of it at a character)
 };
 
 }  // namespace engram::service

@@ -1,7 +1,6 @@
 #include "memory/llm_extractor.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -17,6 +16,7 @@
 #include "common/time.h"
 #include "llm/json_schema.h"
 #include "llm/llm_client.h"
+#include "memory/prose.h"
 #include "memory/speaker.h"
 
 namespace engram::memory {
@@ -88,12 +88,6 @@ Rules:
 - traits: profile attributes of the user only, name one of: name, timezone, locale, location, employer, role.
 - focus, when given, describes what the user's role and team care about: do not miss facts on those topics (the rules above still apply).
 - Nothing worth remembering: {"memories":[],"traits":[]}.)";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Consecutive runs of records for one call each: at most max_records_per_call records and, unless a
 // single record is alone, at most max_input_chars characters of (cut) content.
@@ -187,10 +181,10 @@ struct CallRecords {
 };
 
 bool NamesUser(std::string_view subject, const ExtractionContext& ctx) {
-  const std::string s = Lower(subject);
+  const std::string s = prose::Lower(subject);
   if (s.empty() || s == "user" || s == "the user" || s == "me" || s == "i") return true;
   if (ctx.user_name.empty()) return false;
-  const std::string name = Lower(ctx.user_name);
+  const std::string name = prose::Lower(ctx.user_name);
   return s == name || s == name.substr(0, name.find(' '));
 }
 
@@ -201,7 +195,7 @@ std::optional<ExtractedMemory> ToMemory(const json& m, const CallRecords& call, 
   TimeMs earliest = 0;
   out.source_ids = call.Filter(m, &earliest);
   if (out.source_ids.empty()) return std::nullopt;
-  out.category = Lower(StringOr(m, "category"));
+  out.category = prose::Lower(StringOr(m, "category"));
   if (!Categories().contains(out.category)) out.category = "other";
   out.confidence = Confidence(m);
   if (auto it = m.find("entities"); it != m.end() && it->is_array()) {
@@ -215,7 +209,7 @@ std::optional<ExtractedMemory> ToMemory(const json& m, const CallRecords& call, 
   }
   out.subject = StringOr(m, "subject");
   if (NamesUser(out.subject, ctx)) out.subject.clear();
-  out.key = Lower(StringOr(m, "key"));
+  out.key = prose::Lower(StringOr(m, "key"));
   const std::optional<TimeMs> given = ParseIso8601(StringOr(m, "valid_from"));
   out.valid_from = given ? *given : earliest;
   return out;
@@ -225,7 +219,7 @@ std::optional<ExtractedTrait> ToTrait(const json& t, const CallRecords& call) {
   static const std::set<std::string, std::less<>> kNames = {"name",     "timezone", "locale",
                                                            "location", "employer", "role"};
   ExtractedTrait out;
-  out.name = Lower(StringOr(t, "name"));
+  out.name = prose::Lower(StringOr(t, "name"));
   out.value = StringOr(t, "value");
   if (!kNames.contains(out.name) || out.value.empty() || out.value.size() > kMaxTraitValueChars) {
     return std::nullopt;

@@ -30,6 +30,14 @@ TEST(ProxyReplyTapTest, CapsTheText) {
   ProxyReplyTap tap(true, 4);
   tap.Feed(Delta("abc") + Delta("def"));
   EXPECT_EQ(tap.Finish(), "abcd");
+  // A character that ends exactly at the cap is kept; one that would cross it is dropped, and nothing
+  // after the cut is appended.
+  ProxyReplyTap exact(true, 4);
+  exact.Feed(Delta("ab\u00e9") + Delta("z"));  // a, b, then U+00E9 in two bytes: 4 bytes
+  EXPECT_EQ(exact.Finish(), "ab\xc3\xa9");
+  ProxyReplyTap crossing(true, 4);
+  crossing.Feed(Delta("abc\u00e9") + Delta("z"));
+  EXPECT_EQ(crossing.Finish(), "abc");
 }
 
 TEST(ProxyReplyTapTest, SkipsOverlongLinesAndGarbage) {

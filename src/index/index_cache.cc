@@ -19,6 +19,9 @@ struct IndexCache::Update {
   std::vector<domain::Record> records;  // upserts: old chunks of each record out, its chunks in
   std::vector<std::string> deleted;     // record ids
   std::vector<ChunkVector> vectors;
+  // The records' chunks analyzed, in order, when Submit did it before taking the index's write lock
+  // (empty: Apply analyzes them).
+  std::vector<std::vector<std::string>> terms;
 };
 
 struct IndexCache::Slot {
@@ -222,8 +225,15 @@ bool IndexCache::Apply(UserIndex& index, const Update& u, int64_t loaded_version
     std::vector<std::string> ids = u.deleted;
     for (const domain::Record& r : u.records) ids.push_back(r.id);
     index.RemoveRecords(ids);
+    size_t k = 0;  // into u.terms
     for (const domain::Record& r : u.records) {
-      for (const domain::Chunk& c : r.chunks) (void)index.Add(c, {}, r.session_id);  // no vector: cannot fail
+      for (const domain::Chunk& c : r.chunks) {  // no vector: cannot fail
+        if (k < u.terms.size()) {
+          (void)index.AddAnalyzed(c, u.terms[k++], {}, r.session_id);
+        } else {
+          (void)index.Add(c, {}, r.session_id);
+        }
+      }
     }
   }
   for (const ChunkVector& v : u.vectors) (void)index.SetVector(v.chunk_id, v.vector);  // unknown ids ignored
@@ -243,6 +253,12 @@ void IndexCache::Submit(const std::string& workspace, int64_t uid, Update update
       slot->pending.push_back(std::move(update));
       return;
     }
+  }
+  // Text analysis, the costly part of applying a write, is done before the write lock: searches of
+  // this user wait only for the insertion (and a background writer at low priority holds the lock
+  // for less time).
+  for (const domain::Record& r : update.records) {
+    for (const domain::Chunk& c : r.chunks) update.terms.push_back(text::AnalyzeToStrings(c.text));
   }
   const std::shared_ptr<UserIndexHandle> handle = slot->handle;
   const bool in_order =

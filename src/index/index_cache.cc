@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "common/metrics.h"
-#include "common/thread_pool.h"
+#include "common/background.h"
 #include "text/analyzer.h"
 
 namespace engram::index {

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "common/log.h"
-#include "common/thread_pool.h"
+#include "common/background.h"
 
 namespace engram::jobs {
 

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "common/log.h"
-#include "common/thread_pool.h"
+#include "common/background.h"
 #include "memory/stage3.h"
 
 namespace engram::jobs {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/log.h"
-#include "common/thread_pool.h"
+#include "common/background.h"
 #include "server/config.h"
 #include "server/server.h"
 

@@ -1,7 +1,7 @@
 #include "store/sqlite/checkpointer.h"
 
 #include "common/log.h"
-#include "common/thread_pool.h"
+#include "common/background.h"
 
 namespace engram::store::sqlite {
 

@@ -149,12 +149,6 @@ TEST(EventsDtoTest, ResponseListsIdsInOrder) {
   EXPECT_EQ(Json::parse(EventsResponseJson(r)), Json({{"event_ids", {"evt_b", "evt_a", "evt_b"}}}));
 }
 
-TEST(EventsDtoTest, Utf8LengthCountsCodePoints) {
-  EXPECT_EQ(Utf8Length(""), 0u);
-  EXPECT_EQ(Utf8Length("abc"), 3u);
-  EXPECT_EQ(Utf8Length("\xC3\xA9t\xC3\xA9"), 3u);
-  EXPECT_EQ(Utf8Length("\xF0\x9F\x98\x80"), 1u);  // one emoji, four bytes
-}
 
 }  // namespace
 }  // namespace engram::api::dto

@@ -16,6 +16,13 @@ inline std::string_view TrimAsciiSpace(std::string_view s) {
   return s;
 }
 
+// Number of Unicode characters in UTF-8 text (bytes that do not continue a sequence).
+inline size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 // The longest prefix of `s` of at most `max_bytes` bytes that does not split a UTF-8 sequence.
 inline std::string_view Utf8Prefix(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return s;

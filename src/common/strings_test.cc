@@ -19,5 +19,12 @@ TEST(StringsTest, Utf8PrefixNeverSplitsASequence) {
   EXPECT_EQ(Utf8Prefix(s, 0), "");
 }
 
+TEST(StringsTest, Utf8LengthCountsCodePoints) {
+  EXPECT_EQ(Utf8Length(""), 0u);
+  EXPECT_EQ(Utf8Length("abc"), 3u);
+  EXPECT_EQ(Utf8Length("\xC3\xA9t\xC3\xA9"), 3u);
+  EXPECT_EQ(Utf8Length("\xF0\x9F\x98\x80"), 1u);  // one emoji, four bytes
+}
+
 }  // namespace
 }  // namespace engram

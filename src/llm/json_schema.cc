@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "common/strings.h"
+
 namespace engram::llm {
 namespace {
 
@@ -31,12 +33,6 @@ std::string Child(const std::string& path, const std::string& key) {
 }
 
 std::string Child(const std::string& path, size_t index) { return path + "[" + std::to_string(index) + "]"; }
-
-size_t Utf8Length(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;  // count every byte but continuation bytes
-  return n;
-}
 
 std::string TypeName(const json& v) {
   switch (v.type()) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/strings.h"
 #include "memory/prose.h"
 #include "memory/purpose.h"
 
@@ -156,7 +157,7 @@ TEST(ProfileTest, MaxCharsCutsAtSentenceBoundary) {
   const std::string full = BuildSummary(SeedUser());
   for (size_t limit : {1000, 400, 200, 120, 90, 70}) {
     const std::string s = BuildSummary(SeedUser(), {.max_chars = limit});
-    EXPECT_LE(prose::CodePoints(s), limit) << limit;
+    EXPECT_LE(Utf8Length(s), limit) << limit;
     EXPECT_EQ(full.rfind(s, 0), 0u) << "a prefix of the full summary: " << s;
     ASSERT_FALSE(s.empty());
     EXPECT_EQ(s.back(), '.') << s;

@@ -1,5 +1,7 @@
 #include "memory/prose.h"
 
+#include "common/strings.h"
+
 namespace engram::memory::prose {
 namespace {
 
@@ -82,15 +84,9 @@ std::string AsSentence(std::string_view statement) {
   return s.empty() ? s : s + end;
 }
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 std::string CutAtWord(std::string_view s, size_t max_chars) {
   if (max_chars == 0) return "";
-  if (CodePoints(s) <= max_chars) return std::string(s);
+  if (Utf8Length(s) <= max_chars) return std::string(s);
   const size_t keep = PrefixBytes(s, max_chars - 1);  // one code point left for "…"
   size_t cut = keep;
   if (keep < s.size() && !IsSpace(s[keep])) {
@@ -110,7 +106,7 @@ std::string FitSentences(const std::vector<std::string>& sentences, size_t max_c
   size_t used = 0;
   for (const std::string& s : sentences) {
     if (s.empty()) continue;
-    const size_t n = CodePoints(s) + (out.empty() ? 0 : 1);
+    const size_t n = Utf8Length(s) + (out.empty() ? 0 : 1);
     if (used + n > max_chars) {
       if (out.empty()) return CutAtWord(s, max_chars);
       break;

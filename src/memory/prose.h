@@ -23,7 +23,6 @@ std::string AsSentence(std::string_view statement);
 // The same without the full stop, for a statement followed by more text (a citation, a date).
 std::string AsClause(std::string_view statement);
 
-size_t CodePoints(std::string_view s);
 // A text longer than `max_chars`: the whole words that fit, then "…" (within max_chars). Cuts inside
 // a word only when the first word alone is too long. "" when max_chars is 0.
 std::string CutAtWord(std::string_view s, size_t max_chars);

@@ -118,12 +118,6 @@ const Json* EventsArray(const Json& body) {
 
 }  // namespace
 
-size_t Utf8Length(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 bool IsEventsBody(const Json& body) {
   if (body.is_array()) return true;
   const Json* events = EventsArray(body);

@@ -37,7 +37,4 @@ Result<service::EventIngestCommand> ParseEvents(const nlohmann::json& body, cons
 
 std::string EventsResponseJson(const service::EventIngestResult& result);
 
-// Number of Unicode characters in UTF-8 text (bytes that do not continue a sequence).
-size_t Utf8Length(std::string_view s);
-
 }  // namespace engram::api::dto

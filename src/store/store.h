@@ -184,7 +184,9 @@ class Store {
   // Makes `memories` the promoted memories of one scope (each must carry that scope). created_at of an
   // id already stored is kept. A memory whose actor_ids name an actor that is no longer a user of the
   // workspace is not written (a recompute that read before a deletion committed cannot bring the
-  // deleted actor's data back). True when the set of (id, text) changed, i.e. what search sees.
+  // deleted actor's data back). True when any memory was added, removed, or changed in a field other
+  // than created_at and updated_at: search depends on every one of them (a memory is hidden from its
+  // supporters, results carry source metadata), and so does the org, recomputed from these rows.
   virtual Result<bool> ReplaceScopedMemories(const std::string& workspace, domain::ScopeKind kind,
                                              const std::string& id,
                                              const std::vector<domain::ScopedMemory>& memories) = 0;

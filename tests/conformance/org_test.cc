@@ -48,7 +48,13 @@ TYPED_TEST(OrgTest, DefinedGroupsAndMembershipsFromAdminAndRecords) {
   auto r = this->MakeRecord("e1", "I prefer dark mode");
   r.role_id = "role_frontend";
   r.team_id = "team_platform";
-  this->Write(bob, {r});
+  const auto written = this->Write(bob, {r});
+  // The write lists the memberships it added, and only those.
+  using Joined = std::vector<std::pair<ScopeKind, std::string>>;
+  EXPECT_EQ(written.joined_groups, (Joined{{ScopeKind::kRole, "role_frontend"}, {ScopeKind::kTeam, "team_platform"}}));
+  auto again = this->MakeRecord("e2", "I use Vim");
+  again.team_id = "team_platform";
+  EXPECT_TRUE(this->Write(bob, {again}).joined_groups.empty());
 
   auto members = s.ListGroupMembers("ws", ScopeKind::kTeam, "team_platform");
   ASSERT_TRUE(members.ok());

@@ -86,19 +86,22 @@ bool SameScoped(const ScopedMemory& stored, const ScopedMemory& next) {
 
 }  // namespace
 
-Status AddEventMemberships(Connection& c, const std::string& workspace, int64_t uid,
-                           const std::set<std::pair<ScopeKind, std::string>>& groups, TimeMs now) {
+Result<std::vector<std::pair<ScopeKind, std::string>>> AddEventMemberships(
+    Connection& c, const std::string& workspace, int64_t uid, const std::set<std::pair<ScopeKind, std::string>>& groups,
+    TimeMs now) {
   ENGRAM_ASSIGN_OR_RETURN(Query user, c.Prepare("SELECT user_id FROM users WHERE uid = ?1", uid));
   ENGRAM_ASSIGN_OR_RETURN(bool row, user.Step());
   if (!row) return Status::NotFound("user not found");
   const std::string actor = user.Text(0);
+  std::vector<std::pair<ScopeKind, std::string>> joined;
   for (const auto& [kind, id] : groups) {
     ENGRAM_RETURN_IF_ERROR(
         c.Exec("INSERT INTO org_members (workspace, kind, group_id, actor_id, via, created_at) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
                workspace, KindInt(kind), id, actor, static_cast<int64_t>(MembershipVia::kEvent), now));
+    if (c.Changes() > 0) joined.emplace_back(kind, id);
   }
-  return Status::Ok();
+  return joined;
 }
 
 Status ForgetActor(Connection& c, const std::string& workspace, const std::string& actor_id) {

@@ -205,7 +205,7 @@ TEST_F(OrgTest, AdminApiValidatesAndManagesMembers) {
   ExpectError(api.Call("PUT", "/admin/teams/adm-t", Json{{"members", {"ok", "  "}}}.dump()), 400, "INVALID_REQUEST",
               "actor id");
   ExpectError(api.Call("PUT", "/admin/teams/adm-t", Json{{"members", "alice"}}.dump()), 400, "INVALID_REQUEST");
-  ExpectError(api.Call("PUT", "/admin/org", Json{{"members", {"x"}}}.dump()), 400, "INVALID_REQUEST");
+  ExpectError(api.Call("PUT", "/admin/org", Json{{"members", {"x"}}}.dump()), 400, "INVALID_REQUEST", "no member list");
   EXPECT_EQ(api.Get("/admin/teams/adm-t").status, 404) << "a rejected PUT defines nothing";
 
   auto put = api.Call("PUT", "/admin/roles/adm-r", Json{{"name", "Reviewers"}, {"members", {"x1", "x2"}}}.dump());

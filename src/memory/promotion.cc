@@ -59,8 +59,8 @@ std::vector<std::vector<size_t>> Cluster(const std::vector<StatementSignature>& 
           if (seen_at[c] == i + 1) continue;
           seen_at[c] = i + 1;
           const double score = SameStatementScore(sigs[clusters[c].front()], sigs[i], threshold);
-          if (score > best_score || (score == best_score && best >= 0 && static_cast<long>(c) < best)) {
-            if (score < 0) continue;
+          if (score < 0) continue;  // not the same fact
+          if (score > best_score || (score == best_score && static_cast<long>(c) < best)) {
             best_score = score;
             best = static_cast<long>(c);
           }

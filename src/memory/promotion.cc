@@ -254,14 +254,16 @@ std::vector<ScopedMemory> PromoteToGroup(const domain::OrgGroup& group, std::spa
 std::vector<ScopedMemory> VisibleTo(const std::string& actor_id, std::vector<ScopedMemory> scoped,
                                     double same_fact_threshold) {
   std::vector<ScopedMemory> out;
-  std::vector<StatementSignature> shown;
+  std::vector<StatementSignature> covered;  // facts shown, or the actor's own
   for (auto& m : scoped) {
-    if (std::find(m.actor_ids.begin(), m.actor_ids.end(), actor_id) != m.actor_ids.end()) continue;
     StatementSignature sig = Sign(m.text);
     bool repeats = false;
-    for (const auto& s : shown) repeats = repeats || SameStatementScore(s, sig, same_fact_threshold) >= 0;
+    for (const auto& s : covered) repeats = repeats || SameStatementScore(s, sig, same_fact_threshold) >= 0;
     if (repeats) continue;
-    shown.push_back(std::move(sig));
+    covered.push_back(std::move(sig));
+    // The actor's own statement of the fact is among its memories: neither this memory nor a
+    // narrower one of the same fact is shown.
+    if (std::find(m.actor_ids.begin(), m.actor_ids.end(), actor_id) != m.actor_ids.end()) continue;
     out.push_back(std::move(m));
   }
   return out;

@@ -67,7 +67,8 @@ std::vector<domain::ScopedMemory> PromoteToOrg(const domain::OrgGroup& org,
 // What an actor's search shows of the promoted memories of its scopes (`scoped` broadest first, as
 // Store::ListScopedMemories lists them): a memory the actor itself supports is left out (its own
 // statement is already among its memories), and so is one stating the same fact as a broader one
-// already shown (the broadest scope wins).
+// already shown or left out as the actor's own (the broadest scope wins; the actor's own statement
+// beats them all).
 std::vector<domain::ScopedMemory> VisibleTo(const std::string& actor_id, std::vector<domain::ScopedMemory> scoped,
                                             double same_fact_threshold = 0.7);
 

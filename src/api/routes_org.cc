@@ -96,7 +96,6 @@ void ApiApp::AddOrgRoutes() {
       [this, admin, org_id](const HttpRequest& req, const domain::ApiKey& key) -> Result<HttpResponse> {
         return admin(req, key, [&](const std::string& ws) -> Result<HttpResponse> {
           ENGRAM_ASSIGN_OR_RETURN(auto update, dto::ParseGroupUpdate(req.body));
-          if (update.members) return Status::InvalidArgument("every actor belongs to the org; it has no member list");
           ENGRAM_ASSIGN_OR_RETURN(auto view, s_.org->Put(ws, ScopeKind::kOrg, org_id, update));
           return JsonResponse(dto::GroupViewJson(view));
         });

@@ -123,16 +123,24 @@ void PromotionWorker::Loop() {
 
 Status PromotionWorker::Process(const Batch& batch) {
   std::set<GroupKey> groups = batch.groups;
+  std::map<GroupKey, domain::OrgGroup> listed;  // groups already read with their definitions
+  auto add_listed = [&](const std::string& ws, std::vector<domain::OrgGroup>& read) {
+    for (auto& g : read) {
+      GroupKey key(ws, g.kind, g.id);
+      groups.insert(key);
+      listed.insert_or_assign(std::move(key), std::move(g));
+    }
+  };
   std::set<std::string> orgs;
   for (const auto& [ws, uid] : batch.actors) {
     ENGRAM_ASSIGN_OR_RETURN(auto user, store_->GetUserByUid(ws, uid));
     if (!user) continue;
     ENGRAM_ASSIGN_OR_RETURN(auto of_actor, store_->ListActorGroups(ws, user->id));
-    for (const auto& g : of_actor) groups.emplace(ws, g.kind, g.id);
+    add_listed(ws, of_actor);
   }
   for (const auto& ws : batch.workspaces) {
     ENGRAM_ASSIGN_OR_RETURN(auto all, store_->ListGroups(ws));
-    for (const auto& g : all) groups.emplace(ws, g.kind, g.id);
+    add_listed(ws, all);
     // Groups gone from the store still have promoted memories to clear.
     ENGRAM_ASSIGN_OR_RETURN(auto stored, store_->ListScopedMemories(ws, {}));
     for (const auto& m : stored) groups.emplace(ws, m.scope, m.scope_id);
@@ -144,7 +152,9 @@ Status PromotionWorker::Process(const Batch& batch) {
       orgs.insert(ws);
       continue;
     }
-    ENGRAM_ASSIGN_OR_RETURN(bool changed, RecomputeGroup(ws, kind, id, memo));
+    auto known = listed.find(GroupKey(ws, kind, id));
+    ENGRAM_ASSIGN_OR_RETURN(bool changed,
+                            RecomputeGroup(ws, kind, id, memo, known == listed.end() ? nullptr : &known->second));
     if (changed) orgs.insert(ws);
   }
   for (const auto& ws : orgs) ENGRAM_RETURN_IF_ERROR(RecomputeOrg(ws).status());
@@ -184,13 +194,18 @@ Result<const PromotionWorker::Member*> PromotionWorker::MemberOf(const std::stri
 
 Result<bool> PromotionWorker::RecomputeGroup(const std::string& workspace, ScopeKind kind, const std::string& id) {
   MemberMemo memo;
-  return RecomputeGroup(workspace, kind, id, memo);
+  return RecomputeGroup(workspace, kind, id, memo, nullptr);
 }
 
 Result<bool> PromotionWorker::RecomputeGroup(const std::string& workspace, ScopeKind kind, const std::string& id,
-                                             MemberMemo& memo) {
+                                             MemberMemo& memo, const domain::OrgGroup* listed) {
   if (kind == ScopeKind::kOrg) return RecomputeOrg(workspace);
-  ENGRAM_ASSIGN_OR_RETURN(auto group, store_->GetGroup(workspace, kind, id));
+  std::optional<domain::OrgGroup> group;
+  if (listed != nullptr) {
+    group = *listed;
+  } else {
+    ENGRAM_ASSIGN_OR_RETURN(group, store_->GetGroup(workspace, kind, id));
+  }
   std::vector<domain::ScopedMemory> promoted;
   std::vector<int64_t> member_uids;
   if (group) {

@@ -75,8 +75,9 @@ class PromotionWorker {
   void Loop();
   Status Process(const Batch& batch);
   Result<const Member*> MemberOf(const std::string& workspace, const std::string& actor_id, MemberMemo& memo);
+  // `listed`: the group as this batch already read it (ListGroups / ListActorGroups), or null to read it.
   Result<bool> RecomputeGroup(const std::string& workspace, domain::ScopeKind kind, const std::string& id,
-                              MemberMemo& memo);
+                              MemberMemo& memo, const domain::OrgGroup* listed);
   void NotePromoted(const std::string& workspace, bool any);
 
   store::Store* store_;

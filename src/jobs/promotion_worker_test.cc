@@ -96,6 +96,30 @@ TEST_F(PromotionWorkerTest, TeamConsensusThenOrgFromTwoTeams) {
   EXPECT_EQ(org[0].actor_ids, (std::vector<std::string>{"alice", "bob", "carol"}));
 }
 
+TEST_F(PromotionWorkerTest, ANewSupporterOfAPromotedFactIsAChange) {
+  index::IndexCache cache(64 << 20);
+  PromotionWorker worker(store_.get(), &cache, &clock_);
+  ActorSays("alice", "platform", "Prefers dark mode in the editor");
+  ActorSays("bob", "platform", "Prefers dark mode in the editor");
+  ASSERT_TRUE(*worker.RecomputeGroup("ws", ScopeKind::kTeam, "platform"));
+  ASSERT_TRUE(
+      store_->PutGroup("ws", {.kind = ScopeKind::kOrg, .id = "org", .promotion_prompt = "dark mode in the editor"})
+          .ok());
+  ASSERT_TRUE(*worker.RecomputeOrg("ws"));
+
+  // carol states the same fact: the team memory keeps its id and text but gains a supporter, so the
+  // members' indexes are dropped (carol's would otherwise still show it to her) and the org follows.
+  const auto carol = ActorSays("carol", "platform", "Prefers dark mode in the editor");
+  index::UserLoader empty = [] { return Result<index::LoadedUser>(index::LoadedUser{}); };
+  ASSERT_TRUE(cache.Acquire("ws", carol.uid, empty).ok());
+  EXPECT_TRUE(*worker.RecomputeGroup("ws", ScopeKind::kTeam, "platform"));
+  EXPECT_EQ(cache.Peek("ws", carol.uid), nullptr);
+  EXPECT_EQ(Scoped(ScopeKind::kTeam, "platform")[0].actor_ids, (std::vector<std::string>{"alice", "bob", "carol"}));
+  EXPECT_TRUE(*worker.RecomputeOrg("ws"));
+  EXPECT_EQ(Scoped(ScopeKind::kOrg, "org")[0].actor_ids, (std::vector<std::string>{"alice", "bob", "carol"}));
+  EXPECT_FALSE(*worker.RecomputeGroup("ws", ScopeKind::kTeam, "platform"));  // nothing new
+}
+
 TEST_F(PromotionWorkerTest, BackgroundRecomputeFollowsActorsAndDeletion) {
   PromotionWorker worker(store_.get(), nullptr, &clock_);
   ASSERT_TRUE(worker.Start().ok());

@@ -30,8 +30,12 @@
 
 namespace engram::memory {
 
+// Rule 1's token-set Jaccard at which two texts state the same thing: consolidation's default, and
+// promotion's (memory/promotion.h) for one fact held by several actors or groups.
+inline constexpr double kSameStatementThreshold = 0.7;
+
 struct ConsolidateOptions {
-  double jaccard_threshold = 0.7;       // token-set similarity at which two texts are one memory
+  double jaccard_threshold = kSameStatementThreshold;  // token-set similarity at which two texts are one memory
   std::function<std::string()> new_id;  // ids of inserted memories; empty: NewId("mem_")
   TimeMs now = 0;                       // created_at / updated_at / superseded_at of changed rows
 };

@@ -59,8 +59,8 @@ std::vector<std::vector<size_t>> Cluster(const std::vector<StatementSignature>& 
           if (seen_at[c] == i + 1) continue;
           seen_at[c] = i + 1;
           const double score = SameStatementScore(sigs[clusters[c].front()], sigs[i], threshold);
-          if (score > best_score || (score == best_score && best >= 0 && static_cast<long>(c) < best)) {
-            if (score < 0) continue;
+          if (score < 0) continue;  // not the same fact
+          if (score > best_score || (score == best_score && static_cast<long>(c) < best)) {
             best_score = score;
             best = static_cast<long>(c);
           }
@@ -78,6 +78,116 @@ std::vector<std::vector<size_t>> Cluster(const std::vector<StatementSignature>& 
     for (const auto& t : sigs[i].tokens) by_term[t].push_back(c);
   }
   return clusters;
+}
+
+// A promoted memory's source_metadata: up to `max` entries, one per event, in the order met.
+class MetadataEntries {
+ public:
+  explicit MetadataEntries(size_t max) : max_(max) {}
+  bool Full() const { return entries_.size() >= max_; }
+  // `make` (the entry's JSON text, "" for none) is only called for an event not met yet while there is room.
+  template <typename MakeEntry>
+  void Add(std::string event_key, const MakeEntry& make) {
+    if (Full() || !seen_.insert(std::move(event_key)).second) return;
+    std::string entry = make();
+    if (!entry.empty()) entries_.push_back(std::move(entry));
+  }
+  std::string Text() const { return JsonArrayText(entries_); }
+
+ private:
+  size_t max_;
+  std::vector<std::string> entries_;
+  std::set<std::string> seen_;
+};
+
+// The statements a scope is offered: a member's memory (role, team) or a role's or team's memory (org).
+// These overloads are all the two promotions differ in past their inputs, so Promote is written once.
+const domain::Memory& Statement(const PromotionCandidate& c) { return c.memory; }
+const ScopedMemory& Statement(const ScopedMemory& m) { return m; }
+
+// Who holds the statement, for the support count: its actor, or its group as "kind:id".
+std::string Supporter(const PromotionCandidate& c) { return c.actor_id; }
+std::string Supporter(const ScopedMemory& m) { return std::string(domain::ScopeKindName(m.scope)) + ":" + m.scope_id; }
+
+void AddActors(const PromotionCandidate& c, std::set<std::string>& actors) { actors.insert(c.actor_id); }
+void AddActors(const ScopedMemory& m, std::set<std::string>& actors) {
+  actors.insert(m.actor_ids.begin(), m.actor_ids.end());
+}
+
+// A member's memory contributes the metadata of its source records; a group's memory, its entries.
+void AddMetadata(const PromotionCandidate& c, MetadataEntries& entries) {
+  for (const auto& s : c.sources) {
+    entries.Add(s.record_id, [&] { return SourceMetadataEntry(s.record_id, s.metadata_json); });
+  }
+}
+void AddMetadata(const ScopedMemory& m, MetadataEntries& entries) {
+  if (entries.Full()) return;
+  Json listed = Json::parse(m.source_metadata_json.empty() ? "[]" : m.source_metadata_json, nullptr, false);
+  if (!listed.is_array()) return;
+  for (const auto& e : listed) {
+    if (!e.is_object() || !e.contains("event_id")) continue;
+    entries.Add(e["event_id"].dump(), [&] { return Dump(e); });
+  }
+}
+
+// One fact (`cluster`, indexes into `items`) folded into the scope's memory: the text and category of
+// its oldest statement, the highest confidence, the newest valid_from, every source id, every actor.
+template <typename Item>
+ScopedMemory Fold(const domain::OrgGroup& scope, const std::vector<const Item*>& items,
+                  const std::vector<size_t>& cluster, const PromotionOptions& options) {
+  const auto& rep = Statement(*items[cluster.front()]);
+  ScopedMemory m;
+  m.confidence = 0;
+  m.id = ScopedId(scope.kind, scope.id, rep.id);
+  m.scope = scope.kind;
+  m.scope_id = scope.id;
+  m.text = rep.text;
+  m.category = rep.category;
+  std::set<std::string> actors;
+  MetadataEntries entries(options.max_source_metadata);
+  for (size_t i : cluster) {
+    const Item& item = *items[i];
+    const auto& statement = Statement(item);
+    m.confidence = std::max(m.confidence, statement.confidence);
+    m.valid_from = std::max(m.valid_from, statement.valid_from);
+    for (const auto& id : statement.source_ids) AddUnique(&m.source_ids, id);
+    AddActors(item, actors);
+    AddMetadata(item, entries);
+  }
+  m.actor_ids.assign(actors.begin(), actors.end());
+  m.source_metadata_json = entries.Text();
+  m.updated_at = options.now;
+  return m;
+}
+
+// Both promotions: `items` (oldest first) grouped into facts; a fact holds for `scope` when at least
+// `min_supporters` distinct supporters state it (`reason`), or when one statement of it matches the
+// scope's prompt ("prompt").
+template <typename Item>
+std::vector<ScopedMemory> Promote(const domain::OrgGroup& scope, const std::vector<const Item*>& items,
+                                  size_t min_supporters, std::string_view reason, const PromotionOptions& options) {
+  std::vector<StatementSignature> sigs;
+  sigs.reserve(items.size());
+  for (const Item* item : items) sigs.push_back(Sign(Statement(*item).text));
+  const std::vector<std::string> prompt_terms = Sign(scope.promotion_prompt).tokens;
+
+  std::vector<ScopedMemory> out;
+  for (const auto& cluster : Cluster(sigs, options.same_fact_threshold)) {
+    std::set<std::string> supporters;
+    bool prompt = false;
+    for (size_t i : cluster) {
+      supporters.insert(Supporter(*items[i]));
+      prompt = prompt || MatchesPromptTerms(sigs[i], prompt_terms);
+    }
+    const bool enough = supporters.size() >= min_supporters;
+    if (!enough && !prompt) continue;
+    ScopedMemory m = Fold(scope, items, cluster, options);
+    m.reason = enough ? reason : "prompt";
+    // The org's supporters are groups, and its memories name them.
+    if (scope.kind == ScopeKind::kOrg) m.groups.assign(supporters.begin(), supporters.end());
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 }  // namespace
@@ -145,62 +255,22 @@ std::vector<ScopedMemory> PromoteToGroup(const domain::OrgGroup& group, std::spa
     return std::tie(a->memory.created_at, a->actor_id, a->memory.id) <
            std::tie(b->memory.created_at, b->actor_id, b->memory.id);
   });
-  std::vector<StatementSignature> sigs;
-  sigs.reserve(eligible.size());
-  for (const auto* c : eligible) sigs.push_back(Sign(c->memory.text));
-  const std::vector<std::string> prompt_terms = Sign(group.promotion_prompt).tokens;
-
-  std::vector<ScopedMemory> out;
-  for (const auto& cluster : Cluster(sigs, options.same_fact_threshold)) {
-    std::set<std::string> actors;
-    bool prompt = false;
-    for (size_t i : cluster) {
-      actors.insert(eligible[i]->actor_id);
-      prompt = prompt || MatchesPromptTerms(sigs[i], prompt_terms);
-    }
-    const bool consensus = actors.size() >= options.min_actors;
-    if (!consensus && !prompt) continue;
-    const domain::Memory& rep = eligible[cluster.front()]->memory;
-    ScopedMemory m;
-    m.confidence = 0;
-    m.id = ScopedId(group.kind, group.id, rep.id);
-    m.scope = group.kind;
-    m.scope_id = group.id;
-    m.text = rep.text;
-    m.category = rep.category;
-    m.reason = consensus ? "consensus" : "prompt";
-    m.actor_ids.assign(actors.begin(), actors.end());
-    std::vector<std::string> entries;
-    std::set<std::string> seen_events;
-    for (size_t i : cluster) {
-      const auto& c = *eligible[i];
-      m.confidence = std::max(m.confidence, c.memory.confidence);
-      m.valid_from = std::max(m.valid_from, c.memory.valid_from);
-      for (const auto& id : c.memory.source_ids) AddUnique(&m.source_ids, id);
-      for (const auto& s : c.sources) {
-        if (entries.size() >= options.max_source_metadata || !seen_events.insert(s.record_id).second) continue;
-        std::string entry = SourceMetadataEntry(s.record_id, s.metadata_json);
-        if (!entry.empty()) entries.push_back(std::move(entry));
-      }
-    }
-    m.source_metadata_json = JsonArrayText(entries);
-    m.updated_at = options.now;
-    out.push_back(std::move(m));
-  }
-  return out;
+  return Promote(group, eligible, options.min_actors, "consensus", options);
 }
 
 std::vector<ScopedMemory> VisibleTo(const std::string& actor_id, std::vector<ScopedMemory> scoped,
                                     double same_fact_threshold) {
   std::vector<ScopedMemory> out;
-  std::vector<StatementSignature> shown;
+  std::vector<StatementSignature> covered;  // facts shown, or the actor's own
   for (auto& m : scoped) {
-    if (std::find(m.actor_ids.begin(), m.actor_ids.end(), actor_id) != m.actor_ids.end()) continue;
     StatementSignature sig = Sign(m.text);
     bool repeats = false;
-    for (const auto& s : shown) repeats = repeats || SameStatementScore(s, sig, same_fact_threshold) >= 0;
+    for (const auto& s : covered) repeats = repeats || SameStatementScore(s, sig, same_fact_threshold) >= 0;
     if (repeats) continue;
-    shown.push_back(std::move(sig));
+    covered.push_back(std::move(sig));
+    // The actor's own statement of the fact is among its memories: neither this memory nor a
+    // narrower one of the same fact is shown.
+    if (std::find(m.actor_ids.begin(), m.actor_ids.end(), actor_id) != m.actor_ids.end()) continue;
     out.push_back(std::move(m));
   }
   return out;
@@ -215,55 +285,9 @@ std::vector<ScopedMemory> PromoteToOrg(const domain::OrgGroup& org, std::span<co
   std::sort(items.begin(), items.end(), [](const ScopedMemory* a, const ScopedMemory* b) {
     return std::tie(a->created_at, a->id) < std::tie(b->created_at, b->id);
   });
-  std::vector<StatementSignature> sigs;
-  sigs.reserve(items.size());
-  for (const auto* m : items) sigs.push_back(Sign(m->text));
-  const std::vector<std::string> prompt_terms = Sign(org.promotion_prompt).tokens;
-
-  std::vector<ScopedMemory> out;
-  for (const auto& cluster : Cluster(sigs, options.same_fact_threshold)) {
-    std::vector<std::string> groups;
-    bool prompt = false;
-    for (size_t i : cluster) {
-      AddUnique(&groups, std::string(domain::ScopeKindName(items[i]->scope)) + ":" + items[i]->scope_id);
-      prompt = prompt || MatchesPromptTerms(sigs[i], prompt_terms);
-    }
-    const bool enough_groups = groups.size() >= options.min_groups;
-    if (!enough_groups && !prompt) continue;
-    const ScopedMemory& rep = *items[cluster.front()];
-    ScopedMemory m;
-    m.confidence = 0;
-    m.id = ScopedId(ScopeKind::kOrg, org.id, rep.id);
-    m.scope = ScopeKind::kOrg;
-    m.scope_id = org.id;
-    m.text = rep.text;
-    m.category = rep.category;
-    m.reason = enough_groups ? "groups" : "prompt";
-    std::sort(groups.begin(), groups.end());
-    m.groups = std::move(groups);
-    std::set<std::string> actors;
-    std::vector<std::string> entries;
-    std::set<std::string> seen_events;
-    for (size_t i : cluster) {
-      const ScopedMemory& g = *items[i];
-      actors.insert(g.actor_ids.begin(), g.actor_ids.end());
-      m.confidence = std::max(m.confidence, g.confidence);
-      m.valid_from = std::max(m.valid_from, g.valid_from);
-      for (const auto& id : g.source_ids) AddUnique(&m.source_ids, id);
-      Json listed = Json::parse(g.source_metadata_json.empty() ? "[]" : g.source_metadata_json, nullptr, false);
-      if (!listed.is_array()) continue;
-      for (const auto& e : listed) {
-        if (entries.size() >= options.max_source_metadata || !e.is_object() || !e.contains("event_id")) continue;
-        if (!seen_events.insert(e["event_id"].dump()).second) continue;
-        entries.push_back(Dump(e));
-      }
-    }
-    m.actor_ids.assign(actors.begin(), actors.end());
-    m.source_metadata_json = JsonArrayText(entries);
-    m.updated_at = options.now;
-    out.push_back(std::move(m));
-  }
-  return out;
+  domain::OrgGroup scope = org;
+  scope.kind = ScopeKind::kOrg;
+  return Promote(scope, items, options.min_groups, "groups", options);
 }
 
 }  // namespace engram::memory

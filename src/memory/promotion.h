@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "domain/types.h"
+#include "memory/consolidation.h"
 
 namespace engram::memory {
 
@@ -49,7 +50,7 @@ struct PromotionCandidate {
 struct PromotionOptions {
   size_t min_actors = 2;            // role/team consensus
   size_t min_groups = 2;            // org: distinct roles/teams holding the fact
-  double same_fact_threshold = 0.7; // consolidation's Jaccard threshold
+  double same_fact_threshold = kSameStatementThreshold;  // consolidation's Jaccard threshold
   size_t max_source_metadata = 5;   // seed 004: "up to 5 entries per memory"
   TimeMs now = 0;                   // updated_at of the promoted memories
 };
@@ -67,9 +68,10 @@ std::vector<domain::ScopedMemory> PromoteToOrg(const domain::OrgGroup& org,
 // What an actor's search shows of the promoted memories of its scopes (`scoped` broadest first, as
 // Store::ListScopedMemories lists them): a memory the actor itself supports is left out (its own
 // statement is already among its memories), and so is one stating the same fact as a broader one
-// already shown (the broadest scope wins).
+// already shown or left out as the actor's own (the broadest scope wins; the actor's own statement
+// beats them all).
 std::vector<domain::ScopedMemory> VisibleTo(const std::string& actor_id, std::vector<domain::ScopedMemory> scoped,
-                                            double same_fact_threshold = 0.7);
+                                            double same_fact_threshold = kSameStatementThreshold);
 
 // The pieces, exposed for tests.
 bool Shareable(const domain::Memory& m);

@@ -230,6 +230,12 @@ TEST(PromotionTest, VisibleToLeavesOutOwnStatementsAndNarrowerRepeats) {
   auto frank = VisibleTo("frank", scoped);
   ASSERT_EQ(frank.size(), 3u);
   EXPECT_EQ(frank[1].id, "t2");
+  // carol supports the org's statement but not the team's narrower one of the same fact: her own
+  // statement stands for both.
+  auto carol = VisibleTo("carol", scoped);
+  ASSERT_EQ(carol.size(), 2u);
+  EXPECT_EQ(carol[0].id, "t2");
+  EXPECT_EQ(carol[1].id, "r1");
 }
 
 }  // namespace

@@ -31,6 +31,9 @@ class UserDataObserver {
   virtual ~UserDataObserver() = default;
   virtual void OnRecordsWritten(const std::string& workspace, int64_t uid, int64_t user_version,
                                 const std::vector<domain::Record>& written) = 0;
+  // The write also made the user a member of these roles and teams (after OnRecordsWritten).
+  virtual void OnGroupsJoined(const std::string& workspace, int64_t uid,
+                              const std::vector<std::pair<domain::ScopeKind, std::string>>& groups) = 0;
   virtual void OnUserDeleted(const std::string& workspace, int64_t uid) = 0;
 };
 

@@ -11,6 +11,16 @@ void IndexMaintainer::OnRecordsWritten(const std::string& workspace, int64_t uid
   if (extraction_ != nullptr) extraction_->Enqueue(workspace, uid, static_cast<int64_t>(written.size()));
 }
 
+void IndexMaintainer::OnGroupsJoined(const std::string& workspace, int64_t uid,
+                                     const std::vector<std::pair<domain::ScopeKind, std::string>>& groups) {
+  // The resident index was only brought up to date with the new records; the promoted memories of
+  // the groups just joined come with a reload.
+  cache_->Drop(workspace, uid);
+  // The member's memories may already be eligible for the group (those whose sources name no group).
+  if (promotion_ == nullptr) return;
+  for (const auto& [kind, id] : groups) promotion_->GroupChanged(workspace, kind, id);
+}
+
 void IndexMaintainer::OnUserDeleted(const std::string& workspace, int64_t uid) {
   if (embeddings_ != nullptr) embeddings_->DropUser(workspace, uid);
   if (extraction_ != nullptr) extraction_->DropUser(workspace, uid);

@@ -1,6 +1,8 @@
 // IndexMaintainer: keeps derived state in step with the store. Subscribed to ingest and user deletion
 // (UserDataObserver): a committed write updates the user's resident index at once (read-your-writes
 // for keyword search), queues the new chunks for embedding and the user for memory extraction; a
+// write that made the user a member of a role or team drops the user's index (it reloads with that
+// group's promoted memories) and has the group recomputed with the new member; a
 // deletion drops the user's index and queued work, and has the promoted memories of the user's
 // workspace recomputed without it.
 // Thread-safe.
@@ -24,6 +26,8 @@ class IndexMaintainer final : public UserDataObserver {
 
   void OnRecordsWritten(const std::string& workspace, int64_t uid, int64_t user_version,
                         const std::vector<domain::Record>& written) override;
+  void OnGroupsJoined(const std::string& workspace, int64_t uid,
+                      const std::vector<std::pair<domain::ScopeKind, std::string>>& groups) override;
   void OnUserDeleted(const std::string& workspace, int64_t uid) override;
 
  private:

@@ -56,6 +56,9 @@ Result<IngestResult> IngestService::Ingest(IngestCommand command) {
   if (!changed.empty()) {
     for (auto* obs : observers_) obs->OnRecordsWritten(command.workspace, user.uid, result.user_version, changed);
   }
+  if (!written.joined_groups.empty()) {
+    for (auto* obs : observers_) obs->OnGroupsJoined(command.workspace, user.uid, written.joined_groups);
+  }
   return result;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
+
 namespace engram::service {
 
 using domain::ScopeKind;
@@ -9,7 +11,7 @@ using domain::ScopeKind;
 namespace {
 
 Status CheckId(std::string_view what, const std::string& id) {
-  if (id.empty() || std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isspace(c); })) {
+  if (TrimAsciiSpace(id).empty()) {
     return Status::InvalidArgument(std::string(what) + " must not be empty");
   }
   if (id.size() > kMaxGroupIdChars) {

@@ -34,6 +34,9 @@ struct WriteBatch {
 struct WriteBatchResult {
   std::vector<domain::RecordWriteResult> results;  // one per input record, in input order
   int64_t user_version = 0;                        // the user's version after the write
+  // Roles and teams the write made the user a member of (event memberships it added, not those the
+  // user already had): what the user's search covers has grown.
+  std::vector<std::pair<domain::ScopeKind, std::string>> joined_groups;
 };
 
 // One extraction round for a user, applied in one transaction: memories inserted or replaced (by id;
@@ -155,8 +158,9 @@ class Store {
   // A group is a role, a team, or the org (ScopeKind kRole / kTeam / kOrg; the org's id is
   // domain::kOrgGroupId). Memberships come from the admin API (via kAdmin) or from records: WriteRecords
   // makes the record's actor a member of the record's role_id and team_id (via kEvent), in the same
-  // transaction. DeleteUser removes the actor's event memberships and every promoted memory the actor
-  // supported (they are recomputed from the remaining members).
+  // transaction, and lists the memberships it added in WriteBatchResult::joined_groups. DeleteUser
+  // removes the actor's event memberships and every promoted memory the actor supported (they are
+  // recomputed from the remaining members).
   // Creates or replaces the definition of a group (name, promotion prompt).
   virtual Status PutGroup(const std::string& workspace, const domain::OrgGroup& group) = 0;
   // A defined group, or one known only from memberships (defined = false); nullopt when neither.
@@ -184,7 +188,9 @@ class Store {
   // Makes `memories` the promoted memories of one scope (each must carry that scope). created_at of an
   // id already stored is kept. A memory whose actor_ids name an actor that is no longer a user of the
   // workspace is not written (a recompute that read before a deletion committed cannot bring the
-  // deleted actor's data back). True when the set of (id, text) changed, i.e. what search sees.
+  // deleted actor's data back). True when any memory was added, removed, or changed in a field other
+  // than created_at and updated_at: search depends on every one of them (a memory is hidden from its
+  // supporters, results carry source metadata), and so does the org, recomputed from these rows.
   virtual Result<bool> ReplaceScopedMemories(const std::string& workspace, domain::ScopeKind kind,
                                              const std::string& id,
                                              const std::vector<domain::ScopedMemory>& memories) = 0;

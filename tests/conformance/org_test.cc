@@ -48,7 +48,13 @@ TYPED_TEST(OrgTest, DefinedGroupsAndMembershipsFromAdminAndRecords) {
   auto r = this->MakeRecord("e1", "I prefer dark mode");
   r.role_id = "role_frontend";
   r.team_id = "team_platform";
-  this->Write(bob, {r});
+  const auto written = this->Write(bob, {r});
+  // The write lists the memberships it added, and only those.
+  using Joined = std::vector<std::pair<ScopeKind, std::string>>;
+  EXPECT_EQ(written.joined_groups, (Joined{{ScopeKind::kRole, "role_frontend"}, {ScopeKind::kTeam, "team_platform"}}));
+  auto again = this->MakeRecord("e2", "I use Vim");
+  again.team_id = "team_platform";
+  EXPECT_TRUE(this->Write(bob, {again}).joined_groups.empty());
 
   auto members = s.ListGroupMembers("ws", ScopeKind::kTeam, "team_platform");
   ASSERT_TRUE(members.ok());
@@ -100,8 +106,15 @@ TYPED_TEST(OrgTest, ScopedMemoriesReplaceListAndForget) {
   ASSERT_TRUE(changed.ok()) << changed.status().ToString();
   EXPECT_TRUE(*changed);
   ASSERT_TRUE(s.ReplaceScopedMemories("ws", ScopeKind::kOrg, "org", {o}).ok());
-  // The same set again changes nothing search sees, even with new supporters.
+  // The same set again changes nothing.
+  EXPECT_FALSE(*s.ReplaceScopedMemories("ws", ScopeKind::kTeam, "t1", {a, b}));
+  // A new supporter of the same text is a change (search hides a memory from its supporters), and so
+  // is new source metadata (results carry it); a later recompute time alone is not.
   a.actor_ids = {"alice", "bob", "erin"};
+  EXPECT_TRUE(*s.ReplaceScopedMemories("ws", ScopeKind::kTeam, "t1", {a, b}));
+  b.source_metadata_json = R"([{"event_id":"e2","raw":"x"}])";
+  EXPECT_TRUE(*s.ReplaceScopedMemories("ws", ScopeKind::kTeam, "t1", {a, b}));
+  a.updated_at = b.updated_at = 1'800'000'000'000;
   EXPECT_FALSE(*s.ReplaceScopedMemories("ws", ScopeKind::kTeam, "t1", {a, b}));
   // A memory naming an actor that is not (or no longer) a user is not written.
   auto ghost = Scoped(ScopeKind::kTeam, "t1", "smem_g", "Haunts the office", {"alice", "ghost"});

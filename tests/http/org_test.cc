@@ -169,6 +169,34 @@ TEST_F(OrgTest, RecordResultsCarryTheirOwnMetadata) {
             (Json::array({{{"event_id", ingested.json["event_ids"][1]}, {"raw", "{oops"}}})));
 }
 
+TEST_F(OrgTest, AnEventNamingATeamShowsItsMemoriesAtOnce) {
+  Api api = Admin();
+  ASSERT_EQ(api.Call("PUT", "/admin/teams/team_join",
+                     Json{{"promotion_prompt", "Release testing and cluster preferences"}}.dump())
+                .status,
+            200);
+  ASSERT_EQ(
+      api.Post("/ingest",
+               Json::array({Event("join-amy", "I prefer the canary cluster for release testing.", "", "team_join")}))
+          .status,
+      200);
+  WaitForJson(api, "/admin/teams/team_join", [](const Json& j) { return j["memories"].size() == 1; });
+
+  // dan's index is built before he belongs to the team, and kept resident.
+  ASSERT_EQ(api.Post("/ingest", Json::array({Event("join-dan", "I like green tea in the morning.", "", "")})).status,
+            200);
+  const std::string question = "Which cluster should I use for release testing?";
+  EXPECT_EQ(FindText(Search(api, "join-dan", question), "excerpt", "canary"), nullptr);
+  // His next event names the team: his next search covers the team's memories.
+  ASSERT_EQ(api.Post("/ingest", Json::array({Event("join-dan", "I walk to the office.", "", "team_join")})).status,
+            200);
+  Json r = Search(api, "join-dan", question);
+  const Json* canary = FindText(r, "excerpt", "canary");
+  ASSERT_NE(canary, nullptr) << r.dump(2);
+  EXPECT_EQ((*canary)["scope"], "team");
+  EXPECT_EQ((*canary)["scope_id"], "team_join");
+}
+
 TEST_F(OrgTest, AdminApiValidatesAndManagesMembers) {
   Api api = Admin();
   ExpectError(api.Get("/admin/teams/adm-none"), 404, "NOT_FOUND");
@@ -177,7 +205,7 @@ TEST_F(OrgTest, AdminApiValidatesAndManagesMembers) {
   ExpectError(api.Call("PUT", "/admin/teams/adm-t", Json{{"members", {"ok", "  "}}}.dump()), 400, "INVALID_REQUEST",
               "actor id");
   ExpectError(api.Call("PUT", "/admin/teams/adm-t", Json{{"members", "alice"}}.dump()), 400, "INVALID_REQUEST");
-  ExpectError(api.Call("PUT", "/admin/org", Json{{"members", {"x"}}}.dump()), 400, "INVALID_REQUEST");
+  ExpectError(api.Call("PUT", "/admin/org", Json{{"members", {"x"}}}.dump()), 400, "INVALID_REQUEST", "no member list");
   EXPECT_EQ(api.Get("/admin/teams/adm-t").status, 404) << "a rejected PUT defines nothing";
 
   auto put = api.Call("PUT", "/admin/roles/adm-r", Json{{"name", "Reviewers"}, {"members", {"x1", "x2"}}}.dump());

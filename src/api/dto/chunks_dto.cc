@@ -91,15 +91,8 @@ Result<ParsedChunks> ParseChunks(std::string_view body, const std::string& works
     }
     r.similarity_threshold = *threshold;
   }
-  ENGRAM_ASSIGN_OR_RETURN(const Json* exclude, OptionalArray(j, "exclude_chunk_ids", ""));
-  if (exclude) {
-    for (size_t i = 0; i < exclude->size(); ++i) {
-      if (!(*exclude)[i].is_string()) {
-        return Status::InvalidArgument("Invalid field: " + Path("exclude_chunk_ids", i) + " (expected string)");
-      }
-      r.exclude_chunk_ids.push_back((*exclude)[i].get<std::string>());
-    }
-  }
+  ENGRAM_ASSIGN_OR_RETURN(auto exclude, OptionalStringArray(j, "exclude_chunk_ids", ""));
+  if (exclude) r.exclude_chunk_ids = std::move(*exclude);
   return out;
 }
 

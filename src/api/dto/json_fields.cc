@@ -106,6 +106,20 @@ Result<const Json*> OptionalArray(const Json& obj, std::string_view field, std::
   return v;
 }
 
+Result<std::optional<std::vector<std::string>>> OptionalStringArray(const Json& obj, std::string_view field,
+                                                                    std::string_view path) {
+  ENGRAM_ASSIGN_OR_RETURN(const Json* list, OptionalArray(obj, field, path));
+  if (list == nullptr) return std::optional<std::vector<std::string>>();
+  std::vector<std::string> out;
+  out.reserve(list->size());
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Json& v = (*list)[i];
+    if (!v.is_string()) return Invalid(Path(Path(path, field), i), "string");
+    out.push_back(v.get<std::string>());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace engram::api::dto

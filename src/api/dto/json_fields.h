@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "common/time.h"
@@ -37,6 +38,9 @@ Result<std::optional<double>> OptionalNumber(const Json& obj, std::string_view f
 Result<std::optional<TimeMs>> OptionalTime(const Json& obj, std::string_view field, std::string_view path);
 // Optional array: nullptr when absent or null.
 Result<const Json*> OptionalArray(const Json& obj, std::string_view field, std::string_view path);
+// Optional array of strings: nullopt when absent or null; error naming the element that is not a string.
+Result<std::optional<std::vector<std::string>>> OptionalStringArray(const Json& obj, std::string_view field,
+                                                                    std::string_view path);
 
 bool IsBlank(std::string_view s);
 // Serializes with invalid UTF-8 replaced rather than throwing.

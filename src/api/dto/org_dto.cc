@@ -6,20 +6,6 @@ namespace engram::api::dto {
 
 namespace {
 
-Result<std::vector<std::string>> StringList(const Json& j, std::string_view field) {
-  ENGRAM_ASSIGN_OR_RETURN(const Json* list, OptionalArray(j, field, ""));
-  std::vector<std::string> out;
-  if (list == nullptr) return out;
-  for (size_t i = 0; i < list->size(); ++i) {
-    const Json& v = (*list)[i];
-    if (!v.is_string()) {
-      return Status::InvalidArgument("Invalid field: " + Path(field, i) + " (expected string)");
-    }
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 Json GroupJson(const domain::OrgGroup& g) {
   Json j = {{"id", g.id},
             {"kind", domain::ScopeKindName(g.kind)},
@@ -57,18 +43,18 @@ Result<service::GroupUpdate> ParseGroupUpdate(std::string_view body) {
   ENGRAM_ASSIGN_OR_RETURN(Json j, ParseObject(body));
   ENGRAM_ASSIGN_OR_RETURN(u.name, OptionalString(j, "name", ""));
   ENGRAM_ASSIGN_OR_RETURN(u.promotion_prompt, OptionalString(j, "promotion_prompt", ""));
-  if (j.contains("members") && !j["members"].is_null()) {
-    ENGRAM_ASSIGN_OR_RETURN(u.members, StringList(j, "members"));
-  }
+  ENGRAM_ASSIGN_OR_RETURN(u.members, OptionalStringArray(j, "members", ""));
   return u;
 }
 
 Result<std::vector<std::string>> ParseMembers(std::string_view body) {
   ENGRAM_ASSIGN_OR_RETURN(Json j, ParseObject(body));
   if (!j.contains("actor_ids")) return Status::InvalidArgument("Missing field: actor_ids");
-  ENGRAM_ASSIGN_OR_RETURN(auto ids, StringList(j, "actor_ids"));
-  if (ids.empty()) return Status::InvalidArgument("Invalid field: actor_ids (expected at least one actor id)");
-  return ids;
+  ENGRAM_ASSIGN_OR_RETURN(auto ids, OptionalStringArray(j, "actor_ids", ""));
+  if (!ids || ids->empty()) {
+    return Status::InvalidArgument("Invalid field: actor_ids (expected at least one actor id)");
+  }
+  return std::move(*ids);
 }
 
 std::string GroupViewJson(const service::GroupView& view) {

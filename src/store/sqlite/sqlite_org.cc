@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "store/sqlite/sqlite_store_impl.h"
 
@@ -68,21 +69,39 @@ ScopedMemory ReadScoped(const Query& q) {
   return m;
 }
 
+// Whether a replacement leaves a stored promoted memory as it was: every field but the times
+// (created_at is kept for an id already stored, updated_at moves on every recompute). Supporters and
+// source metadata count, not only the text: search hides a memory from its supporters and shows the
+// metadata, and the org is recomputed from these rows.
+bool SameScoped(const ScopedMemory& stored, const ScopedMemory& next) {
+  auto metadata = [](const ScopedMemory& m) -> std::string_view {
+    return m.source_metadata_json.empty() ? "[]" : m.source_metadata_json;
+  };
+  return std::tie(stored.scope, stored.scope_id, stored.text, stored.category, stored.confidence, stored.reason,
+                  stored.actor_ids, stored.source_ids, stored.groups, stored.valid_from) ==
+             std::tie(next.scope, next.scope_id, next.text, next.category, next.confidence, next.reason, next.actor_ids,
+                      next.source_ids, next.groups, next.valid_from) &&
+         metadata(stored) == metadata(next);
+}
+
 }  // namespace
 
-Status AddEventMemberships(Connection& c, const std::string& workspace, int64_t uid,
-                           const std::set<std::pair<ScopeKind, std::string>>& groups, TimeMs now) {
+Result<std::vector<std::pair<ScopeKind, std::string>>> AddEventMemberships(
+    Connection& c, const std::string& workspace, int64_t uid, const std::set<std::pair<ScopeKind, std::string>>& groups,
+    TimeMs now) {
   ENGRAM_ASSIGN_OR_RETURN(Query user, c.Prepare("SELECT user_id FROM users WHERE uid = ?1", uid));
   ENGRAM_ASSIGN_OR_RETURN(bool row, user.Step());
   if (!row) return Status::NotFound("user not found");
   const std::string actor = user.Text(0);
+  std::vector<std::pair<ScopeKind, std::string>> joined;
   for (const auto& [kind, id] : groups) {
     ENGRAM_RETURN_IF_ERROR(
         c.Exec("INSERT INTO org_members (workspace, kind, group_id, actor_id, via, created_at) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
                workspace, KindInt(kind), id, actor, static_cast<int64_t>(MembershipVia::kEvent), now));
+    if (c.Changes() > 0) joined.emplace_back(kind, id);
   }
-  return Status::Ok();
+  return joined;
 }
 
 Status ForgetActor(Connection& c, const std::string& workspace, const std::string& actor_id) {
@@ -234,15 +253,14 @@ Result<bool> SqliteStore::ReplaceScopedMemories(const std::string& workspace, Sc
   Status st = RunWrite(Op::kReplaceScoped, [&](Connection& c) -> Status {
     changed = false;
     const TimeMs now = clock_->NowMs();
-    std::map<std::string, std::string> before;  // id -> text
+    std::map<std::string, ScopedMemory> before;  // by id
     {
-      ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare("SELECT memory_id, text FROM scoped_memories WHERE workspace = ?1 "
-                                                 "AND kind = ?2 AND group_id = ?3",
-                                                 workspace, KindInt(kind), id));
-      std::vector<std::pair<std::string, std::string>> rows;
-      ENGRAM_RETURN_IF_ERROR(
-          q.CollectRows(rows, [](const Query& row) { return std::make_pair(row.Text(0), row.Text(1)); }));
-      before.insert(rows.begin(), rows.end());
+      ENGRAM_ASSIGN_OR_RETURN(
+          Query q, c.Prepare(std::string(kSelectScoped) + "WHERE workspace = ?1 AND kind = ?2 AND group_id = ?3",
+                             workspace, KindInt(kind), id));
+      std::vector<ScopedMemory> rows;
+      ENGRAM_RETURN_IF_ERROR(q.CollectRows(rows, ReadScoped));
+      for (auto& m : rows) before.emplace(m.id, std::move(m));
     }
     // A memory naming an actor that no longer exists is not written: a recompute that read before a
     // deletion committed cannot bring the deleted actor's data back.
@@ -263,10 +281,14 @@ Result<bool> SqliteStore::ReplaceScopedMemories(const std::string& workspace, Sc
         kept.push_back(&m);
       }
     }
-    std::map<std::string, std::string> after;
-    for (const auto* m : kept) after.emplace(m->id, m->text);
-    changed = before != after;
-    for (const auto& [old_id, text] : before) {
+    std::set<std::string> after;
+    changed = kept.size() != before.size();
+    for (const auto* m : kept) {
+      after.insert(m->id);
+      auto it = before.find(m->id);
+      changed = changed || it == before.end() || !SameScoped(it->second, *m);
+    }
+    for (const auto& [old_id, old_memory] : before) {
       if (after.count(old_id) > 0) continue;
       ENGRAM_RETURN_IF_ERROR(
           c.Exec("DELETE FROM scoped_memories WHERE workspace = ?1 AND memory_id = ?2", workspace, old_id));

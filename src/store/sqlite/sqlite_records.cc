@@ -186,7 +186,9 @@ Result<WriteBatchResult> SqliteStore::WriteRecords(const WriteBatch& batch) {
       }
       out.results.push_back(std::move(res));
     }
-    if (!groups.empty()) ENGRAM_RETURN_IF_ERROR(AddEventMemberships(c, batch.workspace, batch.uid, groups, now));
+    if (!groups.empty()) {
+      ENGRAM_ASSIGN_OR_RETURN(out.joined_groups, AddEventMemberships(c, batch.workspace, batch.uid, groups, now));
+    }
     if (changed) {
       // New content changes what retrieval and the summary see: readers holding a cached index
       // compare this version to know they are stale.

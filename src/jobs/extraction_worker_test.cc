@@ -35,15 +35,8 @@ class MarkerFailingExtractor final : public memory::Extractor {
   std::atomic<int> calls_{0};
 };
 
-class ExtractionWorkerTest : public ::testing::Test {
+class ExtractionWorkerTest : public store::sqlite::StoreTest {
  protected:
-  void SetUp() override {
-    auto opened = store::sqlite::OpenTestStore(dir_, &clock_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-  }
-  void TearDown() override { EXPECT_TRUE(store_->Close().ok()); }
-
   domain::User Register(const std::string& id) {
     domain::RegisterSpec spec;
     spec.workspace = "ws";
@@ -69,10 +62,6 @@ class ExtractionWorkerTest : public ::testing::Test {
     auto w = store_->WriteRecords(batch);
     ASSERT_TRUE(w.ok()) << w.status().ToString();
   }
-
-  store::sqlite::TempDir dir_;
-  ManualClock clock_{1'760'000'000'000};
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(ExtractionWorkerTest, MarkedRecordsFailOthersAreProcessedAndTheWorkerGoesOn) {

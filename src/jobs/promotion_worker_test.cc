@@ -12,15 +12,8 @@ namespace {
 
 using domain::ScopeKind;
 
-class PromotionWorkerTest : public ::testing::Test {
+class PromotionWorkerTest : public store::sqlite::StoreTest {
  protected:
-  void SetUp() override {
-    auto opened = store::sqlite::OpenTestStore(dir_, &clock_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-  }
-  void TearDown() override { EXPECT_TRUE(store_->Close().ok()); }
-
   // Registers the actor, writes one event naming `team` with `metadata`, and stores `memory_text`
   // as the memory extracted from it.
   domain::User ActorSays(const std::string& actor, const std::string& team, const std::string& memory_text,
@@ -54,10 +47,6 @@ class PromotionWorkerTest : public ::testing::Test {
   std::vector<domain::ScopedMemory> Scoped(ScopeKind kind, const std::string& id) {
     return store_->ListScopedMemories("ws", {{kind, id}}).value();
   }
-
-  store::sqlite::TempDir dir_;
-  ManualClock clock_{1'760'000'000'000};
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(PromotionWorkerTest, TeamConsensusThenOrgFromTwoTeams) {

@@ -2,11 +2,15 @@
 // opened in one (for the unit tests of the layers above the store).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <system_error>
 
+#include "common/time.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace engram::store::sqlite {
@@ -40,5 +44,21 @@ inline Result<std::unique_ptr<Store>> OpenTestStore(const TempDir& dir, const Cl
   o.clock = clock;
   return OpenSqliteStore(o);
 }
+
+// A fixture with a store in a temporary directory on a ManualClock: opened before each test, closed
+// (and checked to close cleanly) after it.
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = OpenTestStore(dir_, &clock_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+  }
+  void TearDown() override { EXPECT_TRUE(store_->Close().ok()); }
+
+  TempDir dir_;
+  ManualClock clock_{1'760'000'000'000};
+  std::unique_ptr<Store> store_;
+};
 
 }  // namespace engram::store::sqlite

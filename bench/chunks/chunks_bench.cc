@@ -18,6 +18,8 @@
 // --backlog 1 restarts the server as soon as the vectors are stored, with memory extraction still
 // behind, to time the cold load while the restarted server works through that backlog.
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -49,6 +51,30 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 using engram::bench::kKey;
+
+// CPU seconds (user + system) of process `pid` so far, from /proc/<pid>/stat; -1 if unreadable.
+double ProcessCpuSeconds(pid_t pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return -1;
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  // Fields 14 and 15 (utime, stime, clock ticks) follow the ")" that ends the command name.
+  const char* p = std::strrchr(buf, ')');
+  unsigned long long utime = 0, stime = 0;
+  if (p == nullptr || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) {
+    return -1;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double SelfCpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 double NumberAfter(const std::string& text, const std::string& key) {
   const auto pos = text.find(key);
@@ -155,6 +181,8 @@ int main(int argc, char** argv) {
   std::vector<double> client_ms, server_ms, search_ms;
   std::atomic<long> done{0}, errors{0};
   std::vector<std::thread> threads;
+  const double server_cpu0 = ProcessCpuSeconds(server.Pid());
+  const double client_cpu0 = SelfCpuSeconds();
   const auto start = Clock::now();
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&, t] {
@@ -184,6 +212,9 @@ int main(int argc, char** argv) {
   stop.store(true);
   for (auto& th : threads) th.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  // Where the two cores went: the server's CPU and this load generator's, per request.
+  const double server_cpu = ProcessCpuSeconds(server.Pid()) - server_cpu0;
+  const double client_cpu = SelfCpuSeconds() - client_cpu0;
   server.Terminate();
 
   // FTS5 over the same texts, same queries (terms OR-ed, as a keyword search would).
@@ -262,6 +293,12 @@ int main(int argc, char** argv) {
               n_chunks, gen.vocabulary(), used_vectors ? "used" : "NOT used", clients, elapsed);
   std::printf("  requests/s                 : %.0f (%ld ok, %ld errors)\n", done.load() / elapsed, done.load(),
               errors.load());
+  if (done.load() > 0) {
+    std::printf("  CPU per request            : server %.3f ms, load generator %.3f ms (%.0f%% of %.1f CPU-s used)\n",
+                1e3 * server_cpu / static_cast<double>(done.load()), 1e3 * client_cpu / static_cast<double>(done.load()),
+                100 * (server_cpu + client_cpu) / (elapsed * static_cast<double>(std::thread::hardware_concurrency())),
+                elapsed * static_cast<double>(std::thread::hardware_concurrency()));
+  }
   std::printf("  client latency ms          : p50 %.3f  p99 %.3f\n", Percentile(client_ms, 0.5), Percentile(client_ms, 0.99));
   std::printf("  server-side total ms       : p50 %.3f  p99 %.3f\n", Percentile(server_ms, 0.5), Percentile(server_ms, 0.99));
   std::printf("  server-side search ms      : p50 %.3f  p99 %.3f\n", Percentile(search_ms, 0.5), Percentile(search_ms, 0.99));

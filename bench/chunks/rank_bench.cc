@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
   }
 
   std::vector<double> build_ms, embed_ms, rank_ms;
+  double lexical_sum = 0, total_sum = 0, computed_sum = 0;
   uint64_t fingerprint = 1469598103934665603ull;
   FILE* dump = dump_path.empty() ? nullptr : std::fopen(dump_path.c_str(), "w");
   for (int r = 0; r < rounds; ++r) {
@@ -116,6 +117,9 @@ int main(int argc, char** argv) {
       const eix::RankResult ranked = handle->Read([&](const eix::UserIndex& idx) { return eix::Rank(idx, plan, rr); });
       rank_ms.push_back(ThreadCpuMs() - t0);
       if (r == 0) {
+        lexical_sum += static_cast<double>(ranked.lexical_candidates);
+        total_sum += static_cast<double>(ranked.total_candidates);
+        computed_sum += static_cast<double>(ranked.cosines_computed);
         for (const auto& h : ranked.hits) {
           Mix(fingerprint, &h.ordinal, sizeof h.ordinal);
           Mix(fingerprint, &h.score, sizeof h.score);
@@ -168,6 +172,8 @@ int main(int argc, char** argv) {
   std::printf("  embed query ms  : mean %.4f  p50 %.4f\n", mean(embed_ms), Percentile(embed_ms, 0.5));
   std::printf("  Rank ms         : mean %.4f  p50 %.4f  p99 %.4f\n", mean(rank_ms), Percentile(rank_ms, 0.5),
               Percentile(rank_ms, 0.99));
+  std::printf("  per query       : %.0f lexical matches (both passes), %.0f candidates reranked, %.1f float32 cosines\n",
+              lexical_sum / n_queries, total_sum / n_queries, computed_sum / n_queries);
   std::printf("  index memory    : %.0f B/chunk beyond text (%.0f B) and vectors (%.0f B)\n",
               static_cast<double>(mem.index) / n_chunks, static_cast<double>(mem.text) / n_chunks,
               static_cast<double>(mem.vectors) / n_chunks);

@@ -9,6 +9,9 @@
 //
 //   rank_bench [--chunks 10000] [--vocabulary 0] [--vector-storage float32|int8] [--embedder hash|none]
 //              [--queries 2000] [--rounds 3] [--loads 5] [--k 10] [--dump FILE] [--check-vectors 1]
+//              [--ranking name=value,...]
+//
+// --ranking overrides ranking parameters as engramd's --ranking does (the cost of each piece).
 //
 // --check-vectors 1 also compares the ranker's vector pool (100 nearest) from the int8 pre-scan of
 // VectorMatrix::TopK at several depths with an exact float32 scan.
@@ -62,6 +65,11 @@ int main(int argc, char** argv) {
   const std::string storage = Arg(argc, argv, "--vector-storage", "float32");
   const std::string dump_path = Arg(argc, argv, "--dump", "");
   const bool check_vectors = Arg(argc, argv, "--check-vectors", "0") == "1";
+  eix::RankingParams params;
+  if (auto st = eix::ApplyRankingOverrides(Arg(argc, argv, "--ranking", ""), params); !st.ok()) {
+    std::fprintf(stderr, "%s\n", st.ToString().c_str());
+    return 2;
+  }
 
   TextGen gen(42, static_cast<size_t>(std::stoi(Arg(argc, argv, "--vocabulary", "0"))));
   engram::embed::HashEmbedder embedder;
@@ -114,7 +122,7 @@ int main(int argc, char** argv) {
       rr.query_vector = qv;
       rr.now = 1'800'000'000'000;
       t0 = ThreadCpuMs();
-      const eix::RankResult ranked = handle->Read([&](const eix::UserIndex& idx) { return eix::Rank(idx, plan, rr); });
+      const eix::RankResult ranked = handle->Read([&](const eix::UserIndex& idx) { return eix::Rank(idx, plan, rr, params); });
       rank_ms.push_back(ThreadCpuMs() - t0);
       if (r == 0) {
         lexical_sum += static_cast<double>(ranked.lexical_candidates);

@@ -332,9 +332,18 @@ void VectorMatrix::SelectAtLeast(std::span<const float> scores, size_t depth, Do
     const int b = static_cast<int>((s + 1.0f) * (kBuckets / 2));
     return b < 0 ? 0 : (b >= kBuckets ? kBuckets - 1 : b);  // NaN lands in bucket 0
   };
+  // bucket(s) >= b for b >= 1, as one comparison of the same float product: the truncation is
+  // monotone, so int(x) >= b exactly when x >= b (NaN is neither).
+  auto at_least = [](float s, int b) { return (s + 1.0f) * (kBuckets / 2) >= static_cast<float>(b); };
+  // Every row has a vector in the usual case: then no row needs its bit tested.
+  const bool all_rows = vector_count_ == rows_;
   thread_local std::vector<uint32_t> count;
   count.assign(kBuckets, 0);
-  for (uint32_t r = 0; r < rows_; ++r) count[bucket(scores[r])] += HasVector(r) ? 1 : 0;
+  if (all_rows) {
+    for (uint32_t r = 0; r < rows_; ++r) ++count[bucket(scores[r])];
+  } else {
+    for (uint32_t r = 0; r < rows_; ++r) count[bucket(scores[r])] += HasVector(r) ? 1 : 0;
+  }
   // The lowest bucket such that buckets [it, top) hold at least `want` rows (0 if none does).
   auto cut = [&](int top, size_t want) {
     int b = top;
@@ -344,10 +353,25 @@ void VectorMatrix::SelectAtLeast(std::span<const float> scores, size_t depth, Do
     }
     return b;
   };
-  out.clear();
   const int first = cut(kBuckets, depth);
-  for (uint32_t r = 0; r < rows_; ++r) {
-    if (bucket(scores[r]) >= first && HasVector(r) && filter(r)) out.push_back(r);
+  if (first > 0 && all_rows) {
+    // Branch-free: each row is written, and kept by advancing past it when it is in.
+    thread_local std::vector<uint32_t> in;
+    if (in.size() <= rows_) in.resize(static_cast<size_t>(rows_) + 1);
+    size_t n = 0;
+    for (uint32_t r = 0; r < rows_; ++r) {
+      in[n] = r;
+      n += at_least(scores[r], first) ? 1 : 0;
+    }
+    out.clear();
+    for (size_t i = 0; i < n; ++i) {
+      if (filter(in[i])) out.push_back(in[i]);
+    }
+  } else {
+    out.clear();
+    for (uint32_t r = 0; r < rows_; ++r) {
+      if ((first == 0 || at_least(scores[r], first)) && HasVector(r) && filter(r)) out.push_back(r);
+    }
   }
   if (out.size() >= depth || first == 0) return;
   // The filter rejected some: the accepted rows below `first`, counted again.

@@ -212,14 +212,18 @@ void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, 
   auto score = [&](uint32_t o) -> float { return lex.score(o) + extra.score(o); };
   const bool sessions = q.p.session_weight > 0;
   sc.gathered.clear();
+  // A match outside the old pool that scores below all of it cannot enter the new one: every old
+  // member kept or raised its score. (A full old pool only; else any match may fill it.)
+  float entry = sc.pool.size() < q.p.candidate_pool ? 0.f : std::numeric_limits<float>::infinity();
   for (const ScoredDoc& d : sc.pool) {
     sc.MarkSeen(d.ordinal);
     sc.gathered.push_back({d.ordinal, score(d.ordinal), 0});
+    entry = std::min(entry, d.score);
   }
   for (uint32_t o : extra.touched()) {
     const float s = score(o);
     if (!(s > 0) || !q.allowed(o)) continue;
-    if (!sc.Seen(o)) sc.gathered.push_back({o, s, 0});
+    if (s >= entry && !sc.Seen(o)) sc.gathered.push_back({o, s, 0});
     const uint32_t label = q.idx.SessionKey(o);
     if (!sessions || label == q.no_session) continue;
     BestScores& best = sc.Session(label, q.p.session_top);
@@ -542,6 +546,7 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
       FeedbackPassPool(q, lex, feedback, scratch);
       ScoreCandidates(q, vector_candidates, lex, &feedback, scratch, cands);
       result.lexical_candidates = lex.touched().size() + feedback.touched().size();
+      result.feedback_terms = added;
     }
   }
   Finish(idx, cands, self, result.used_vectors ? &scan : nullptr, req, p, result);

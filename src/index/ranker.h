@@ -75,6 +75,7 @@ struct RankResult {
   size_t vector_candidates = 0;
   size_t cosines_computed = 0;  // float32 cosines computed for candidates the vector scan had not
   bool used_vectors = false;
+  std::vector<std::string> feedback_terms;  // the terms pseudo-relevance feedback added to the query
 };
 
 // Overrides fields of `params` from "name=value,name=value" (names as the fields above, fusion fields

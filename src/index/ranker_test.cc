@@ -390,5 +390,50 @@ TEST(RankVectorsTest, SmallKIsTheHeadOfTheFullList) {
   }
 }
 
+
+// The feedback pass starts from the first pass (its pool, each session's best turns) and reads only
+// the chunks the added terms match, skipping those that cannot enter the pool. It must give what
+// ranking the expanded query from scratch gives: the same list in the same order, over a corpus
+// where pools are full (every word matches many chunks, the pool is small) and sessions share turns.
+TEST(RankFeedbackTest, FeedbackPassEqualsRankingTheExpandedQuery) {
+  const std::vector<std::string> words = {"pottery", "museum", "garden", "camping", "violin", "paint", "hiking",
+                                          "bakery",  "sunset", "library", "kayak",  "chess",  "pizza", "yoga",
+                                          "guitar",  "river",  "summer", "beach",  "novel",  "tennis"};
+  UserIndex idx;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 3000; ++i) {
+    domain::Chunk c;
+    c.record_id = "r" + std::to_string(i);
+    c.id = c.record_id + "#0";
+    c.kind = domain::RecordKind::kEvent;
+    // Skewed word draws, so some words are in most chunks and others rare.
+    for (int w = 0; w < 6 + i % 5; ++w) c.text += words[(rng() % words.size()) * (rng() % words.size()) / words.size()] + " ";
+    c.session_id = "s" + std::to_string(i / 20);
+    ASSERT_TRUE(idx.Add(c, {}, c.session_id).ok());
+  }
+  RankingParams p;
+  p.candidate_pool = 40;
+  size_t expanded = 0;
+  for (int qi = 0; qi < 40; ++qi) {
+    std::vector<Turn> turns = {{"user", "what about " + words[rng() % words.size()] + " and " + words[rng() % words.size()]}};
+    const QueryPlan plan = BuildQuery(turns);
+    RankRequest r;
+    r.k = 30;
+    r.diversify = false;
+    const RankResult got = Rank(idx, plan, r, p);
+    if (got.feedback_terms.empty()) continue;
+    ++expanded;
+    QueryPlan with = plan;
+    for (const auto& t : got.feedback_terms) with.terms.push_back({t, static_cast<float>(p.feedback_weight)});
+    RankingParams no_feedback = p;
+    no_feedback.feedback_terms = 0;
+    const RankResult want = Rank(idx, with, r, no_feedback);
+    ASSERT_EQ(got.hits.size(), want.hits.size()) << "q " << qi;
+    // Scores differ in scale (the calibration uses the original query's own score) but not in order.
+    for (size_t i = 0; i < want.hits.size(); ++i) EXPECT_EQ(got.hits[i].ordinal, want.hits[i].ordinal) << "q " << qi << " #" << i;
+  }
+  EXPECT_GT(expanded, 20u);
+}
+
 }  // namespace
 }  // namespace engram::index

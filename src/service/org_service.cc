@@ -72,21 +72,14 @@ Result<GroupView> OrgService::Put(const std::string& workspace, ScopeKind kind, 
   g.id = id;
   if (update.name) g.name = *update.name;
   if (update.promotion_prompt) g.promotion_prompt = *update.promotion_prompt;
-  ENGRAM_RETURN_IF_ERROR(ctx_.store->PutGroup(workspace, g));
   if (update.members) {
-    ENGRAM_ASSIGN_OR_RETURN(auto current, ctx_.store->ListGroupMembers(workspace, kind, id));
-    std::vector<std::string> removed;
-    for (const auto& m : current) {
-      const bool kept = std::find(update.members->begin(), update.members->end(), m.actor_id) != update.members->end();
-      if (m.via == domain::MembershipVia::kAdmin && !kept) {
-        ENGRAM_RETURN_IF_ERROR(ctx_.store->RemoveGroupMember(workspace, kind, id, m.actor_id).status());
-        removed.push_back(m.actor_id);
-      }
-    }
-    ENGRAM_RETURN_IF_ERROR(ctx_.store->AddGroupMembers(workspace, kind, id, *update.members));
+    // The definition and the member list change together or not at all.
+    ENGRAM_ASSIGN_OR_RETURN(auto removed, ctx_.store->PutGroupAndMembers(workspace, g, *update.members));
     // Members who left stop seeing the group's memories, new ones start, from their next search on.
     DropIndexes(workspace, removed);
     DropIndexes(workspace, *update.members);
+  } else {
+    ENGRAM_RETURN_IF_ERROR(ctx_.store->PutGroup(workspace, g));
   }
   Changed(workspace, kind, id);
   return Get(workspace, kind, id);

@@ -171,6 +171,12 @@ class Store {
   // Removes the definition, every membership and the promoted memories of the group. False when none
   // of these existed. (Later events that name the group make their actors members again.)
   virtual Result<bool> DeleteGroup(const std::string& workspace, domain::ScopeKind kind, const std::string& id) = 0;
+  // PutGroup, and makes `actor_ids` the group's admin members (a role or team), in one transaction:
+  // admin members not listed are removed, event memberships stay, and the listed actors become admin
+  // members as AddGroupMembers makes them. Returns the actors removed.
+  virtual Result<std::vector<std::string>> PutGroupAndMembers(const std::string& workspace,
+                                                              const domain::OrgGroup& group,
+                                                              const std::vector<std::string>& actor_ids) = 0;
   // Admin memberships; an existing event membership becomes an admin one. Idempotent.
   virtual Status AddGroupMembers(const std::string& workspace, domain::ScopeKind kind, const std::string& id,
                                  const std::vector<std::string>& actor_ids) = 0;

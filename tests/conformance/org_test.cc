@@ -96,6 +96,40 @@ TYPED_TEST(OrgTest, DefinedGroupsAndMembershipsFromAdminAndRecords) {
   EXPECT_FALSE(this->store().PutGroup("ws", Group(ScopeKind::kActor, "x", "")).ok());
 }
 
+// A definition with its member list, in one write: admin members not listed leave, event members stay,
+// listed actors become admin members; the actors removed are reported.
+TYPED_TEST(OrgTest, PutGroupAndMembersReplacesTheAdminList) {
+  auto& s = this->store();
+  ASSERT_TRUE(s.PutGroup("ws", Group(ScopeKind::kTeam, "team_data", "pipelines")).ok());
+  ASSERT_TRUE(s.AddGroupMembers("ws", ScopeKind::kTeam, "team_data", {"alice", "carol", "dave"}).ok());
+  const domain::User bob = this->Register("ws", "bob");
+  auto r = this->MakeRecord("e1", "I prefer dark mode");
+  r.team_id = "team_data";
+  this->Write(bob, {r});
+
+  auto removed = s.PutGroupAndMembers("ws", Group(ScopeKind::kTeam, "team_data", "pipelines and dashboards"),
+                                      {"carol", "erin"});
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, (std::vector<std::string>{"alice", "dave"}));
+  auto members = s.ListGroupMembers("ws", ScopeKind::kTeam, "team_data");
+  ASSERT_TRUE(members.ok());
+  std::vector<std::pair<std::string, MembershipVia>> got;
+  for (const auto& m : *members) got.emplace_back(m.actor_id, m.via);
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, MembershipVia>>{
+                     {"bob", MembershipVia::kEvent}, {"carol", MembershipVia::kAdmin}, {"erin", MembershipVia::kAdmin}}));
+  EXPECT_EQ((*s.GetGroup("ws", ScopeKind::kTeam, "team_data"))->promotion_prompt, "pipelines and dashboards");
+
+  // A new group with its members; an empty list removes every admin member and no event member.
+  EXPECT_TRUE(s.PutGroupAndMembers("ws", Group(ScopeKind::kRole, "role_sre", ""), {"alice"})->empty());
+  EXPECT_EQ(*s.PutGroupAndMembers("ws", Group(ScopeKind::kTeam, "team_data", ""), {}),
+            (std::vector<std::string>{"carol", "erin"}));
+  ASSERT_EQ(s.ListGroupMembers("ws", ScopeKind::kTeam, "team_data")->size(), 1u);
+  EXPECT_EQ((*s.ListGroupMembers("ws", ScopeKind::kRole, "role_sre"))[0].actor_id, "alice");
+  // The org has no member list.
+  EXPECT_EQ(s.PutGroupAndMembers("ws", Group(ScopeKind::kOrg, "org", ""), {"alice"}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TYPED_TEST(OrgTest, ScopedMemoriesReplaceListAndForget) {
   auto& s = this->store();
   for (const char* actor : {"alice", "bob", "carol", "dave", "erin"}) this->Register("ws", actor);

@@ -113,16 +113,65 @@ Status ForgetActor(Connection& c, const std::string& workspace, const std::strin
       workspace, actor_id);
 }
 
+namespace {
+
+Status UpsertGroup(Connection& c, const std::string& workspace, const OrgGroup& g, TimeMs now) {
+  return c.Exec(
+      "INSERT INTO org_groups (workspace, kind, group_id, name, promotion_prompt, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (workspace, kind, group_id) DO UPDATE SET "
+      "name = excluded.name, promotion_prompt = excluded.promotion_prompt, updated_at = excluded.updated_at",
+      workspace, KindInt(g.kind), g.id, g.name, g.promotion_prompt, now);
+}
+
+Status UpsertAdminMembers(Connection& c, const std::string& workspace, ScopeKind kind, const std::string& id,
+                          const std::vector<std::string>& actor_ids, TimeMs now) {
+  for (const auto& actor : actor_ids) {
+    ENGRAM_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO org_members (workspace, kind, group_id, actor_id, via, created_at) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (workspace, kind, group_id, actor_id) "
+               "DO UPDATE SET via = excluded.via",
+               workspace, KindInt(kind), id, actor, static_cast<int64_t>(MembershipVia::kAdmin), now));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status SqliteStore::PutGroup(const std::string& workspace, const OrgGroup& g) {
   if (g.kind == ScopeKind::kActor || g.id.empty()) return Status::InvalidArgument("not a group");
-  return RunWrite(Op::kPutGroup, [&](Connection& c) -> Status {
+  return RunWrite(Op::kPutGroup,
+                  [&](Connection& c) -> Status { return UpsertGroup(c, workspace, g, clock_->NowMs()); });
+}
+
+Result<std::vector<std::string>> SqliteStore::PutGroupAndMembers(const std::string& workspace, const OrgGroup& g,
+                                                                 const std::vector<std::string>& actor_ids) {
+  if (g.kind != ScopeKind::kRole && g.kind != ScopeKind::kTeam) return Status::InvalidArgument("not a role or team");
+  if (g.id.empty()) return Status::InvalidArgument("not a group");
+  std::vector<std::string> removed;
+  Status st = RunWrite(Op::kPutGroup, [&](Connection& c) -> Status {
+    removed.clear();
     const TimeMs now = clock_->NowMs();
-    return c.Exec(
-        "INSERT INTO org_groups (workspace, kind, group_id, name, promotion_prompt, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (workspace, kind, group_id) DO UPDATE SET "
-        "name = excluded.name, promotion_prompt = excluded.promotion_prompt, updated_at = excluded.updated_at",
-        workspace, KindInt(g.kind), g.id, g.name, g.promotion_prompt, now);
+    ENGRAM_RETURN_IF_ERROR(UpsertGroup(c, workspace, g, now));
+    {
+      ENGRAM_ASSIGN_OR_RETURN(Query q, c.Prepare("SELECT actor_id FROM org_members WHERE workspace = ?1 AND kind = ?2 "
+                                                 "AND group_id = ?3 AND via = ?4 ORDER BY actor_id",
+                                                 workspace, KindInt(g.kind), g.id,
+                                                 static_cast<int64_t>(MembershipVia::kAdmin)));
+      std::vector<std::string> admins;
+      ENGRAM_RETURN_IF_ERROR(q.CollectRows(admins, [](const Query& row) { return row.Text(0); }));
+      for (auto& a : admins) {
+        if (std::find(actor_ids.begin(), actor_ids.end(), a) == actor_ids.end()) removed.push_back(std::move(a));
+      }
+    }
+    for (const auto& a : removed) {
+      ENGRAM_RETURN_IF_ERROR(
+          c.Exec("DELETE FROM org_members WHERE workspace = ?1 AND kind = ?2 AND group_id = ?3 AND actor_id = ?4",
+                 workspace, KindInt(g.kind), g.id, a));
+    }
+    return UpsertAdminMembers(c, workspace, g.kind, g.id, actor_ids, now);
   });
+  if (!st.ok()) return st;
+  return removed;
 }
 
 Result<std::optional<OrgGroup>> SqliteStore::GetGroup(const std::string& workspace, ScopeKind kind,
@@ -171,15 +220,7 @@ Status SqliteStore::AddGroupMembers(const std::string& workspace, ScopeKind kind
                                    const std::vector<std::string>& actor_ids) {
   if (kind != ScopeKind::kRole && kind != ScopeKind::kTeam) return Status::InvalidArgument("not a role or team");
   return RunWrite(Op::kPutGroupMembers, [&](Connection& c) -> Status {
-    const TimeMs now = clock_->NowMs();
-    for (const auto& actor : actor_ids) {
-      ENGRAM_RETURN_IF_ERROR(
-          c.Exec("INSERT INTO org_members (workspace, kind, group_id, actor_id, via, created_at) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (workspace, kind, group_id, actor_id) "
-                 "DO UPDATE SET via = excluded.via",
-                 workspace, KindInt(kind), id, actor, static_cast<int64_t>(MembershipVia::kAdmin), now));
-    }
-    return Status::Ok();
+    return UpsertAdminMembers(c, workspace, kind, id, actor_ids, clock_->NowMs());
   });
 }
 

@@ -111,6 +111,8 @@ class SqliteStore final : public Store {
                                                    const std::string& id) override;
   Result<std::vector<domain::OrgGroup>> ListGroups(const std::string& workspace) override;
   Result<bool> DeleteGroup(const std::string& workspace, domain::ScopeKind kind, const std::string& id) override;
+  Result<std::vector<std::string>> PutGroupAndMembers(const std::string& workspace, const domain::OrgGroup& group,
+                                                      const std::vector<std::string>& actor_ids) override;
   Status AddGroupMembers(const std::string& workspace, domain::ScopeKind kind, const std::string& id,
                          const std::vector<std::string>& actor_ids) override;
   Result<bool> RemoveGroupMember(const std::string& workspace, domain::ScopeKind kind, const std::string& id,

@@ -8,7 +8,8 @@
 // 3. 16 keep-alive clients query for --seconds: prints requests/s, client p50/p99 and the server-side
 //    p50/p99 (debug.total_time_ms of each response).
 // 4. In this process: SQLite FTS5 bm25() top-20 over the same texts with the same queries, and the
-//    ratio to the server-side search time (the whole ranker, vectors included); our own plain BM25
+//    ratio to the server-side search time (the whole ranker, vectors included), both under the load
+//    of step 3 and with one client sending one query at a time (after step 3), as FTS5 runs; our own plain BM25
 //    top-20 (InvertedIndex::TopK) on the same queries, the like-for-like lexical comparison; the
 //    in-memory size of the index per chunk beyond text and vector, and a single-threaded build of it.
 //
@@ -215,6 +216,19 @@ int main(int argc, char** argv) {
   // Where the two cores went: the server's CPU and this load generator's, per request.
   const double server_cpu = ProcessCpuSeconds(server.Pid()) - server_cpu0;
   const double client_cpu = SelfCpuSeconds() - client_cpu0;
+
+  // One client, one query at a time: the search time with nothing else running, measured as the
+  // FTS5 queries below are.
+  // After the load, so the index and the server's scratch memory are warm.
+  std::vector<double> alone_search_ms;
+  {
+    HttpClient c("127.0.0.1", server.port());
+    for (size_t i = 0; i < 1000; ++i) {
+      auto r = c.Post("/chunks", bodies[i % bodies.size()], headers);
+      if (r.ok() && r->status == 200) alone_search_ms.push_back(NumberAfter(r->body, "\"search_time_ms\":"));
+    }
+  }
+
   server.Terminate();
 
   // FTS5 over the same texts, same queries (terms OR-ed, as a keyword search would).
@@ -304,6 +318,9 @@ int main(int argc, char** argv) {
   std::printf("  server-side search ms      : p50 %.3f  p99 %.3f\n", Percentile(search_ms, 0.5), Percentile(search_ms, 0.99));
   std::printf("  SQLite FTS5 bm25() top-20  : p50 %.3f ms  p99 %.3f ms  (FTS5 p50 / our search p50 = %.1fx)\n",
               Percentile(fts_ms, 0.5), Percentile(fts_ms, 0.99), Percentile(fts_ms, 0.5) / std::max(1e-9, Percentile(search_ms, 0.5)));
+  std::printf("  search ms, one client      : p50 %.3f  p99 %.3f  (FTS5 p50 / this p50 = %.1fx)\n",
+              Percentile(alone_search_ms, 0.5), Percentile(alone_search_ms, 0.99),
+              Percentile(fts_ms, 0.5) / std::max(1e-9, Percentile(alone_search_ms, 0.5)));
   std::printf("  our BM25 top-20 in process : p50 %.3f ms  p99 %.3f ms  (FTS5 p50 / ours = %.1fx; plain BM25 on both sides)\n",
               Percentile(bm25_ms, 0.5), Percentile(bm25_ms, 0.99),
               Percentile(fts_ms, 0.5) / std::max(1e-9, Percentile(bm25_ms, 0.5)));

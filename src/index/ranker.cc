@@ -201,10 +201,14 @@ void FirstPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, Scr
 }
 
 // The same pool and session evidence for the query plus the feedback terms (scores lex + extra),
-// computed from the first pass rather than from every match again. Exact: a chunk the feedback terms
-// do not match keeps its first-pass score, and the chunks that outranked it there only gained, so the
-// new pool lies within the old pool plus the chunks `extra` touched; likewise each session's best
-// scores lie within its old best plus its chunks that `extra` touched.
+// over the chunks the query itself matches: feedback reweights them, it brings in no chunk that
+// shares no term with the query (the added terms come from three chunks; a chunk matching only them
+// is the classic drift of pseudo-relevance feedback, and on a selective query there are thousands).
+// Such a chunk still counts as a session neighbour. Computed from the first pass rather than from
+// every match again, and exact: a chunk the feedback terms do not match keeps its first-pass score,
+// and the chunks that outranked it there only gained, so the new pool lies within the old pool plus
+// the query's matches that `extra` touched; likewise each session's best scores lie within its old
+// best plus those of its chunks.
 template <typename Allowed>
 void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, const LexicalScores& extra,
                       Scratch& sc) {
@@ -221,8 +225,8 @@ void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, 
     entry = std::min(entry, d.score);
   }
   for (uint32_t o : extra.touched()) {
+    if (!(lex.score(o) > 0) || !q.allowed(o)) continue;  // not a match of the query, or not allowed
     const float s = score(o);
-    if (!(s > 0) || !q.allowed(o)) continue;
     if (s >= entry && !sc.Seen(o)) sc.gathered.push_back({o, s, 0});
     const uint32_t label = q.idx.SessionKey(o);
     if (!sessions || label == q.no_session) continue;

@@ -392,9 +392,10 @@ TEST(RankVectorsTest, SmallKIsTheHeadOfTheFullList) {
 
 
 // The feedback pass starts from the first pass (its pool, each session's best turns) and reads only
-// the chunks the added terms match, skipping those that cannot enter the pool. It must give what
-// ranking the expanded query from scratch gives: the same list in the same order, over a corpus
-// where pools are full (every word matches many chunks, the pool is small) and sessions share turns.
+// the query's matches the added terms match, skipping those that cannot enter the pool. Where every
+// chunk matches the query, it must give what ranking the expanded query from scratch gives: the same
+// list in the same order, over a corpus where pools are full (the pool is small) and sessions share
+// turns.
 TEST(RankFeedbackTest, FeedbackPassEqualsRankingTheExpandedQuery) {
   const std::vector<std::string> words = {"pottery", "museum", "garden", "camping", "violin", "paint", "hiking",
                                           "bakery",  "sunset", "library", "kayak",  "chess",  "pizza", "yoga",
@@ -406,7 +407,8 @@ TEST(RankFeedbackTest, FeedbackPassEqualsRankingTheExpandedQuery) {
     c.record_id = "r" + std::to_string(i);
     c.id = c.record_id + "#0";
     c.kind = domain::RecordKind::kEvent;
-    // Skewed word draws, so some words are in most chunks and others rare.
+    // Skewed word draws, so some words are in most chunks and others rare; "note" is in every chunk.
+    c.text = "note ";
     for (int w = 0; w < 6 + i % 5; ++w) c.text += words[(rng() % words.size()) * (rng() % words.size()) / words.size()] + " ";
     c.session_id = "s" + std::to_string(i / 20);
     ASSERT_TRUE(idx.Add(c, {}, c.session_id).ok());
@@ -415,7 +417,8 @@ TEST(RankFeedbackTest, FeedbackPassEqualsRankingTheExpandedQuery) {
   p.candidate_pool = 40;
   size_t expanded = 0;
   for (int qi = 0; qi < 40; ++qi) {
-    std::vector<Turn> turns = {{"user", "what about " + words[rng() % words.size()] + " and " + words[rng() % words.size()]}};
+    std::vector<Turn> turns = {
+        {"user", "what about the note on " + words[rng() % words.size()] + " and " + words[rng() % words.size()]}};
     const QueryPlan plan = BuildQuery(turns);
     RankRequest r;
     r.k = 30;
@@ -433,6 +436,39 @@ TEST(RankFeedbackTest, FeedbackPassEqualsRankingTheExpandedQuery) {
     for (size_t i = 0; i < want.hits.size(); ++i) EXPECT_EQ(got.hits[i].ordinal, want.hits[i].ordinal) << "q " << qi << " #" << i;
   }
   EXPECT_GT(expanded, 20u);
+}
+
+// Feedback reweights the query's matches; a chunk that matches only the added terms is not brought
+// in (it stays out of the list whatever k), unless it is the session neighbour of a match.
+TEST(RankFeedbackTest, FeedbackBringsInNoChunkOutsideTheQuery) {
+  UserIndex idx;
+  auto add = [&](const std::string& id, const std::string& session, const std::string& text) {
+    domain::Chunk c;
+    c.record_id = id;
+    c.id = id + "#0";
+    c.kind = domain::RecordKind::kEvent;
+    c.text = text;
+    ASSERT_TRUE(idx.Add(c, {}, session).ok());
+  };
+  add("a", "s1", "pottery class with glaze and kiln firing");
+  add("b", "s2", "my pottery class glaze turned out blue in the kiln");
+  add("c", "s3", "pottery class tonight, kiln glaze again");
+  add("d", "s4", "the glaze cracked in the kiln");      // only the feedback terms, alone in its session
+  add("e", "s5", "pottery class was cancelled");
+  add("f", "s5", "glaze and kiln are expensive");       // only the feedback terms, after a match
+  for (int i = 0; i < 30; ++i) add("x" + std::to_string(i), "s" + std::to_string(10 + i), "weather report number " + std::to_string(i));
+  const QueryPlan plan = BuildQuery(std::vector<Turn>{{"user", "how is the pottery class going?"}});
+  RankRequest r;
+  r.k = 50;
+  r.diversify = false;
+  const RankResult got = Rank(idx, plan, r, {});
+  ASSERT_FALSE(got.feedback_terms.empty());
+  EXPECT_NE(std::find(got.feedback_terms.begin(), got.feedback_terms.end(), "kiln"), got.feedback_terms.end());
+  std::vector<std::string> ids;
+  for (const auto& h : got.hits) ids.emplace_back(idx.RecordId(h.ordinal));
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "d"), ids.end());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "f"), ids.end());  // the neighbour of "e"
+  for (const auto& id : {"a", "b", "c", "e"}) EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
 }
 
 }  // namespace

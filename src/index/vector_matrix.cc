@@ -267,13 +267,15 @@ std::vector<ScoredDoc> VectorMatrix::TopKInto(std::span<const float> query, size
                                               float min_score, size_t rescore, PreScan* scan) const {
   thread_local PreparedQuery q;
   thread_local std::vector<float> own_scores;
-  if (scan != nullptr) {
-    scan->cosine.clear();
-    scan->all_exact = false;
+  if (k == 0 || !PrepareQuery(query, q)) {
+    if (scan != nullptr) {
+      scan->cosine.clear();  // no scan
+      scan->all_exact = false;
+    }
+    return {};
   }
-  if (k == 0 || !PrepareQuery(query, q)) return {};
   std::vector<float>& scores = scan != nullptr ? scan->cosine : own_scores;
-  scores.resize(rows_);
+  scores.resize(rows_);  // every entry is written by the scan: resized, not cleared
   if (scan != nullptr) {
     if (scan->scan == UINT32_MAX) {  // wraps: clear the marks once every four billion scans
       std::fill(scan->exact_mark.begin(), scan->exact_mark.end(), 0);

@@ -109,9 +109,14 @@ struct Candidate {
 // (first-pass pool and its candidates, feedback pool and its candidates) and each takes the next number.
 struct Scratch {
   std::vector<uint32_t> seen;          // by ordinal: == pass when already marked in this pass
-  std::vector<uint32_t> session_seen;  // by session label: >= query when session_top is this query's
-  std::vector<uint32_t> session_pass;  // by session label: == pass when session_top was rescored
-  std::vector<BestScores> session_top; // by session label
+  // By session label, together so a match reads one cache line of its session (with the default
+  // session_top of 3, marks, count and the kept scores and ids all lie in the first 64 bytes).
+  struct alignas(64) SessionSlot {
+    uint32_t seen = 0;  // >= query when `top` is this query's
+    uint32_t pass = 0;  // == pass when `top` was rescored in this pass
+    BestScores top;
+  };
+  std::vector<SessionSlot> sessions;
   uint32_t query = 0;                  // the first pass of the current query
   uint32_t pass = 0;
   std::vector<uint32_t> ordinals;
@@ -121,15 +126,10 @@ struct Scratch {
 
   void BeginQuery(uint32_t ordinals_n, uint32_t labels_n) {
     if (seen.size() < ordinals_n) seen.resize(ordinals_n, 0);
-    if (session_seen.size() < labels_n) {
-      session_seen.resize(labels_n, 0);
-      session_pass.resize(labels_n, 0);
-      session_top.resize(labels_n);
-    }
+    if (sessions.size() < labels_n) sessions.resize(labels_n);
     if (pass > UINT32_MAX - 16) {  // about to wrap: clear the marks once every billion queries
       std::fill(seen.begin(), seen.end(), 0);
-      std::fill(session_seen.begin(), session_seen.end(), 0);
-      std::fill(session_pass.begin(), session_pass.end(), 0);
+      for (SessionSlot& slot : sessions) slot.seen = slot.pass = 0;
       pass = 0;
     }
     query = pass + 1;
@@ -141,13 +141,14 @@ struct Scratch {
     seen[o] = pass;
     return true;
   }
-  bool SessionValid(uint32_t label) const { return session_seen[label] >= query; }
+  bool SessionValid(uint32_t label) const { return sessions[label].seen >= query; }
   BestScores& Session(uint32_t label, size_t keep) {
-    if (session_seen[label] < query) {
-      session_seen[label] = pass;
-      session_top[label] = BestScores(keep);
+    SessionSlot& slot = sessions[label];
+    if (slot.seen < query) {
+      slot.seen = pass;
+      slot.top = BestScores(keep);
     }
-    return session_top[label];
+    return slot.top;
   }
 };
 
@@ -231,9 +232,9 @@ void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, 
     const uint32_t label = q.idx.SessionKey(o);
     if (!sessions || label == q.no_session) continue;
     BestScores& best = sc.Session(label, q.p.session_top);
-    if (sc.session_pass[label] != sc.pass) {
+    if (sc.sessions[label].pass != sc.pass) {
       // First feedback match in this session: its kept chunks are rescored before any is added.
-      sc.session_pass[label] = sc.pass;
+      sc.sessions[label].pass = sc.pass;
       BestScores rescored(q.p.session_top);
       for (size_t i = 0; i < best.size(); ++i) rescored.Add(score(best.id(i)), best.id(i));
       best = rescored;
@@ -284,7 +285,7 @@ void ScoreCandidates(const QueryContext<Allowed>& q, const std::vector<uint32_t>
     if (kind == domain::RecordKind::kMemory || kind == domain::RecordKind::kStage3) e *= p.derived_weight;
     const uint32_t label = idx.SessionKey(o);
     if (p.session_weight > 0 && label != q.no_session && sc.SessionValid(label)) {
-      e += p.session_weight * sc.session_top[label].Sum();
+      e += p.session_weight * sc.sessions[label].top.Sum();
     }
     out.push_back({o, e});
   }

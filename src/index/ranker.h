@@ -17,6 +17,7 @@
 // Pure function of the index, the query and the parameters; thread-safe under the index's shared lock.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -100,7 +101,7 @@ double NeighbourEvidence(double own, double prev, double next, double prev_weigh
 // score may carry the id of what it scored (a chunk ordinal), so kept scores can be revised.
 class BestScores {
  public:
-  explicit BestScores(size_t keep = 3) : keep_(keep < 8 ? keep : 8) {}
+  explicit BestScores(size_t keep = 3) : keep_(static_cast<uint8_t>(keep < 8 ? keep : 8)) {}
   void Add(float s, uint32_t id = 0) {
     if (n_ < keep_) {
       top_[n_] = s;
@@ -132,12 +133,13 @@ class BestScores {
   // The first of the lowest kept scores: the one a better score replaces.
   void FindLowest() {
     low_ = 0;
-    for (size_t i = 1; i < n_; ++i) low_ = top_[i] < top_[low_] ? i : low_;
+    for (uint8_t i = 1; i < n_; ++i) low_ = top_[i] < top_[low_] ? i : low_;
   }
 
-  size_t keep_;
-  size_t n_ = 0;
-  size_t low_ = 0;  // valid once n_ == keep_
+  // Counts first and in bytes: with keep 3 everything read lies in the first 40 bytes.
+  uint8_t keep_;
+  uint8_t n_ = 0;
+  uint8_t low_ = 0;  // valid once n_ == keep_
   float top_[8] = {};
   uint32_t ids_[8] = {};
 };

@@ -137,7 +137,10 @@ int main(int argc, char** argv) {
     }
   }
   server.Terminate();
-  if (auto st = server.Start(); !st.ok()) return 1;
+  if (auto st = server.Start(); !st.ok()) {
+    std::fprintf(stderr, "cannot restart engramd: %s\n", st.ToString().c_str());
+    return 1;
+  }
 
   std::vector<std::string> queries;
   for (int i = 0; i < 2000; ++i) queries.push_back(gen.Query());
@@ -284,7 +287,10 @@ int main(int argc, char** argv) {
     c.record_id = "e" + std::to_string(i);
     c.text = texts[i];
     c.session_id = "s" + std::to_string(i / 20);
-    if (!idx.Add(c, vectors[i], c.session_id).ok()) return 1;
+    if (auto st = idx.Add(c, vectors[i], c.session_id); !st.ok()) {
+      std::fprintf(stderr, "in-process index: %s\n", st.ToString().c_str());
+      return 1;
+    }
   }
   const double build_ms = std::chrono::duration<double, std::milli>(Clock::now() - b0).count();
   idx.ShrinkToFit();  // as the server's load does: the figure is what the index holds, not spare capacity
@@ -299,7 +305,10 @@ int main(int argc, char** argv) {
     engram::index::AppendQueryTerms(std::string_view(queries[i]).substr(std::strlen("what about the ")), 1.0f, terms);
     const auto top = idx.lexical().TopK(terms, 20);
     bm25_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    if (top.empty()) return 1;
+    if (top.empty()) {
+      std::fprintf(stderr, "in-process BM25 found nothing for query %d (a corpus too small for its queries?)\n", i);
+      return 1;
+    }
   }
 
   std::printf("bench/chunks: %d chunks (%zu-word vocabulary; 384-dim hash-embedder vectors: %s), %d keep-alive "

@@ -254,7 +254,7 @@ int main(int argc, char** argv) {
   std::vector<double> fts_ms;
   for (int i = 0; i < 1000; ++i) {
     std::string expr;
-    std::string words = queries[i].substr(std::strlen("what about the "));
+    const std::string words(TextGen::QueryWords(queries[i]));
     size_t pos = 0;
     while (pos < words.size()) {
       size_t sp = words.find(' ', pos);
@@ -302,7 +302,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 1000; ++i) {
     const auto t0 = Clock::now();
     std::vector<engram::index::WeightedTerm> terms;
-    engram::index::AppendQueryTerms(std::string_view(queries[i]).substr(std::strlen("what about the ")), 1.0f, terms);
+    engram::index::AppendQueryTerms(TextGen::QueryWords(queries[i]), 1.0f, terms);
     const auto top = idx.lexical().TopK(terms, 20);
     bm25_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     if (top.empty()) {

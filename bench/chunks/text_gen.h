@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace engram::bench {
@@ -60,11 +61,15 @@ class TextGen {
     }
     return s + ".";
   }
+  // A question: kQueryLead and three vocabulary words (QueryWords() gives the words alone, which is
+  // what a keyword search is given).
+  static constexpr std::string_view kQueryLead = "what about the ";
   std::string Query() {
-    std::string q = "what about the";
-    for (int i = 0; i < 3; ++i) q += " " + words_[rng_() % words_.size()];
+    std::string q(kQueryLead);
+    for (int i = 0; i < 3; ++i) q += (i ? " " : "") + words_[rng_() % words_.size()];
     return q;
   }
+  static std::string_view QueryWords(std::string_view query) { return query.substr(kQueryLead.size()); }
 
  private:
   std::mt19937 rng_;

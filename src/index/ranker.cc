@@ -109,15 +109,13 @@ struct Candidate {
 // (first-pass pool and its candidates, feedback pool and its candidates) and each takes the next number.
 struct Scratch {
   std::vector<uint32_t> seen;          // by ordinal: == pass when already marked in this pass
-  // By session label, together so a match reads one cache line of its session (with the default
-  // session_top of 3, marks, count and the kept scores and ids all lie in the first 64 bytes).
-  struct alignas(64) SessionSlot {
-    uint32_t seen = 0;  // >= query when `top` is this query's
-    uint32_t pass = 0;  // == pass when `top` was rescored in this pass
+  // By session label: the session's best scores in the latest pool, valid when epoch matches.
+  struct SessionSlot {
+    uint32_t epoch = 0;
     BestScores top;
   };
   std::vector<SessionSlot> sessions;
-  uint32_t query = 0;                  // the first pass of the current query
+  uint32_t session_epoch = 0;          // the pass whose pool the valid slots describe
   uint32_t pass = 0;
   std::vector<uint32_t> ordinals;
   std::vector<ScoredDoc> gathered;     // a pass's matches, before the pool is selected from them
@@ -129,10 +127,10 @@ struct Scratch {
     if (sessions.size() < labels_n) sessions.resize(labels_n);
     if (pass > UINT32_MAX - 16) {  // about to wrap: clear the marks once every billion queries
       std::fill(seen.begin(), seen.end(), 0);
-      for (SessionSlot& slot : sessions) slot.seen = slot.pass = 0;
+      for (SessionSlot& slot : sessions) slot.epoch = 0;
       pass = 0;
     }
-    query = pass + 1;
+    session_epoch = 0;  // no pool yet: no slot is valid
   }
   void BeginPass() { ++pass; }
   bool Seen(uint32_t o) const { return seen[o] == pass; }
@@ -141,11 +139,11 @@ struct Scratch {
     seen[o] = pass;
     return true;
   }
-  bool SessionValid(uint32_t label) const { return sessions[label].seen >= query; }
+  bool SessionValid(uint32_t label) const { return session_epoch != 0 && sessions[label].epoch == session_epoch; }
   BestScores& Session(uint32_t label, size_t keep) {
     SessionSlot& slot = sessions[label];
-    if (slot.seen < query) {
-      slot.seen = pass;
+    if (slot.epoch != session_epoch) {
+      slot.epoch = session_epoch;
       slot.top = BestScores(keep);
     }
     return slot.top;
@@ -184,21 +182,32 @@ bool HasTemporalTerm(const UserIndex& idx, uint32_t o) {
   return false;
 }
 
-// The first-pass pool (the `candidate_pool` best raw scores among allowed chunks, into sc.pool) and
-// the session evidence over all of them, for the query's own terms.
+// Session evidence: each session's best `session_top` scores among the pool just selected (sc.pool).
+// The pool holds the query's strongest matches, so a session that matches the query as a whole has
+// its best turns there; its weaker matches add nothing the evaluation can see, and reading every
+// match for them was most of the lexical work on queries that match thousands of chunks.
+template <typename Allowed>
+void PoolSessions(const QueryContext<Allowed>& q, Scratch& sc) {
+  sc.session_epoch = sc.pass;
+  if (!(q.p.session_weight > 0)) return;
+  for (const ScoredDoc& d : sc.pool) {
+    const uint32_t label = q.idx.SessionKey(d.ordinal);
+    if (label != q.no_session) sc.Session(label, q.p.session_top).Add(d.score);
+  }
+}
+
+// The first-pass pool: the `candidate_pool` best raw scores among allowed chunks, into sc.pool, and
+// its session evidence.
 template <typename Allowed>
 void FirstPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, Scratch& sc) {
   sc.BeginPass();
-  const bool sessions = q.p.session_weight > 0;
   sc.gathered.clear();
   for (uint32_t o : lex.touched()) {
     const float s = lex.score(o);
-    if (!(s > 0) || !q.allowed(o)) continue;
-    sc.gathered.push_back({o, s, 0});
-    const uint32_t label = q.idx.SessionKey(o);
-    if (sessions && label != q.no_session) sc.Session(label, q.p.session_top).Add(s, o);
+    if (s > 0 && q.allowed(o)) sc.gathered.push_back({o, s, 0});
   }
   SelectBest(sc.gathered, q.p.candidate_pool, sc.pool);
+  PoolSessions(q, sc);
 }
 
 // The same pool and session evidence for the query plus the feedback terms (scores lex + extra),
@@ -208,14 +217,12 @@ void FirstPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, Scr
 // Such a chunk still counts as a session neighbour. Computed from the first pass rather than from
 // every match again, and exact: a chunk the feedback terms do not match keeps its first-pass score,
 // and the chunks that outranked it there only gained, so the new pool lies within the old pool plus
-// the query's matches that `extra` touched; likewise each session's best scores lie within its old
-// best plus those of its chunks.
+// the query's matches that `extra` touched.
 template <typename Allowed>
 void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, const LexicalScores& extra,
                       Scratch& sc) {
   sc.BeginPass();
   auto score = [&](uint32_t o) -> float { return lex.score(o) + extra.score(o); };
-  const bool sessions = q.p.session_weight > 0;
   sc.gathered.clear();
   // A match outside the old pool that scores below all of it cannot enter the new one: every old
   // member kept or raised its score. (A full old pool only; else any match may fill it.)
@@ -229,19 +236,9 @@ void FeedbackPassPool(const QueryContext<Allowed>& q, const LexicalScores& lex, 
     if (!(lex.score(o) > 0) || !q.allowed(o)) continue;  // not a match of the query, or not allowed
     const float s = score(o);
     if (s >= entry && !sc.Seen(o)) sc.gathered.push_back({o, s, 0});
-    const uint32_t label = q.idx.SessionKey(o);
-    if (!sessions || label == q.no_session) continue;
-    BestScores& best = sc.Session(label, q.p.session_top);
-    if (sc.sessions[label].pass != sc.pass) {
-      // First feedback match in this session: its kept chunks are rescored before any is added.
-      sc.sessions[label].pass = sc.pass;
-      BestScores rescored(q.p.session_top);
-      for (size_t i = 0; i < best.size(); ++i) rescored.Add(score(best.id(i)), best.id(i));
-      best = rescored;
-    }
-    if (!best.Contains(o)) best.Add(s, o);
   }
   SelectBest(sc.gathered, q.p.candidate_pool, sc.pool);
+  PoolSessions(q, sc);
 }
 
 // The evidence of the pool (sc.pool), the session neighbours of its chunks and the vector candidates.

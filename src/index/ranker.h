@@ -6,7 +6,7 @@
 // - neighbours: a turn is indexed with its session neighbours' evidence (the turn before it asks what
 //   this one answers), NeighbourEvidence;
 // - session: turns of a session that matches the query as a whole rank higher (the sum of the
-//   session's best turn scores, BestScores, times session_weight);
+//   session's best turn scores in the candidate pool, BestScores, times session_weight);
 // - speaker and entities: a name in the question matches the turns that person said, SpeakerBoost;
 // - time: a "when" question favours turns that carry a date or a time word, TemporalBoost; a question
 //   that names a period ("in May 2023") favours turns whose record happened in it, PeriodBoost;
@@ -97,19 +97,16 @@ std::vector<RankedHit> DropRedundant(const UserIndex& index, std::span<const Ran
 
 // Own score plus shares of the session neighbours' scores.
 double NeighbourEvidence(double own, double prev, double next, double prev_weight, double next_weight);
-// The best `keep` (at most 8) scores seen, for session evidence in one pass over the matches. Each
-// score may carry the id of what it scored (a chunk ordinal), so kept scores can be revised.
+// The best `keep` (at most 8) scores seen, for session evidence in one pass over a pool.
 class BestScores {
  public:
   explicit BestScores(size_t keep = 3) : keep_(static_cast<uint8_t>(keep < 8 ? keep : 8)) {}
-  void Add(float s, uint32_t id = 0) {
+  void Add(float s) {
     if (n_ < keep_) {
-      top_[n_] = s;
-      ids_[n_++] = id;
+      top_[n_++] = s;
       if (n_ == keep_) FindLowest();
     } else if (n_ > 0 && s > top_[low_]) {  // the common case, once full, is a single comparison
       top_[low_] = s;
-      ids_[low_] = id;
       FindLowest();
     }
   }
@@ -121,13 +118,6 @@ class BestScores {
   // The kept scores, in no particular order.
   size_t size() const { return n_; }
   float score(size_t i) const { return top_[i]; }
-  uint32_t id(size_t i) const { return ids_[i]; }
-  bool Contains(uint32_t id) const {
-    for (size_t i = 0; i < n_; ++i) {
-      if (ids_[i] == id) return true;
-    }
-    return false;
-  }
 
  private:
   // The first of the lowest kept scores: the one a better score replaces.
@@ -136,12 +126,10 @@ class BestScores {
     for (uint8_t i = 1; i < n_; ++i) low_ = top_[i] < top_[low_] ? i : low_;
   }
 
-  // Counts first and in bytes: with keep 3 everything read lies in the first 40 bytes.
   uint8_t keep_;
   uint8_t n_ = 0;
   uint8_t low_ = 0;  // valid once n_ == keep_
   float top_[8] = {};
-  uint32_t ids_[8] = {};
 };
 
 // 1 + boost when `speaker` (any case) is one of `names`, else 1.

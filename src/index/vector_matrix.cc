@@ -10,6 +10,10 @@ namespace engram::index {
 
 namespace {
 
+// Rows requested ahead when float32 rows are read in random order: a row is 24 cache lines, and one
+// row of lead left the loads waiting (two to six rows measured the same, 2-3% faster than one).
+constexpr size_t kPrefetchRows = 4;
+
 // Sum of v[i]^2 in double (no overflow for any finite float), over 8 independent partial sums: a
 // single running sum is a chain of dependent additions, the slowest part of storing a vector.
 double SumSquares(std::span<const float> v) {
@@ -233,8 +237,9 @@ bool VectorMatrix::ScoreRows(std::span<const float> query, std::span<const uint3
                              std::span<float> out) const {
   thread_local PreparedQuery q;
   if (out.size() < rows.size() || !PrepareQuery(query, q)) return false;
+  for (size_t i = 0; has_f32() && i < std::min(rows.size(), kPrefetchRows); ++i) PrefetchRow(rows[i]);
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (has_f32() && i + 1 < rows.size()) PrefetchRow(rows[i + 1]);
+    if (has_f32() && i + kPrefetchRows < rows.size()) PrefetchRow(rows[i + kPrefetchRows]);
     out[i] = HasVector(rows[i]) ? Score(q, rows[i]) : 0.f;
   }
   return true;
@@ -309,8 +314,9 @@ std::vector<ScoredDoc> VectorMatrix::TopKInto(std::span<const float> query, size
   thread_local std::vector<uint32_t> picked;
   SelectAtLeast(scores, depth, filter, picked);
   TopKCollector top(k);
+  for (size_t i = 0; i < std::min(picked.size(), kPrefetchRows); ++i) PrefetchRow(picked[i]);
   for (size_t i = 0; i < picked.size(); ++i) {
-    if (i + 1 < picked.size()) PrefetchRow(picked[i + 1]);
+    if (i + kPrefetchRows < picked.size()) PrefetchRow(picked[i + kPrefetchRows]);
     const float s = Score(q, picked[i]);
     if (scan != nullptr) {
       scores[picked[i]] = s;

@@ -538,7 +538,7 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
   result.lexical_candidates = lex.touched().size();
 
   if (p.feedback_terms > 0 && p.feedback_docs > 0 && !cands.empty()) {
-    const auto added = FeedbackTerms(idx, cands, terms, p);
+    auto added = FeedbackTerms(idx, cands, terms, p);
     if (!added.empty()) {
       // Only the added terms are scored again; the query's own scores are reused. (BM25 sums over
       // terms, so this equals scoring the expanded query in one pass.)
@@ -548,7 +548,7 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
       FeedbackPassPool(q, lex, feedback, scratch);
       ScoreCandidates(q, vector_candidates, lex, &feedback, scratch, cands);
       result.lexical_candidates = lex.touched().size() + feedback.touched().size();
-      result.feedback_terms = added;
+      result.feedback_terms = std::move(added);
     }
   }
   Finish(idx, cands, self, result.used_vectors ? &scan : nullptr, req, p, result);

@@ -547,7 +547,6 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
       idx.lexical().Score(extra, feedback);
       FeedbackPassPool(q, lex, feedback, scratch);
       ScoreCandidates(q, vector_candidates, lex, &feedback, scratch, cands);
-      result.lexical_candidates = lex.touched().size() + feedback.touched().size();
       result.feedback_terms = std::move(added);
     }
   }

@@ -71,9 +71,9 @@ struct RankedHit {
 
 struct RankResult {
   std::vector<RankedHit> hits;
-  size_t total_candidates = 0;
-  size_t lexical_candidates = 0;
-  size_t vector_candidates = 0;
+  size_t total_candidates = 0;    // candidates reranked (the pool, its neighbours, the vector pool)
+  size_t lexical_candidates = 0;  // chunks the query's terms match (feedback reweights these only)
+  size_t vector_candidates = 0;   // the nearest chunks by cosine
   size_t cosines_computed = 0;  // float32 cosines computed for candidates the vector scan had not
   bool used_vectors = false;
   std::vector<std::string> feedback_terms;  // the terms pseudo-relevance feedback added to the query

@@ -375,7 +375,10 @@ void Finish(const UserIndex& idx, const std::vector<Candidate>& cands, double se
         }
       }
       rescored.resize(rescore_rows.size());
-      idx.vectors().ScoreRows(req.query_vector, rescore_rows, rescored);
+      // The scan's prepared query when there was a scan (there always is when bounds are used).
+      if (scan == nullptr || !idx.vectors().ScoreRows(*scan, rescore_rows, rescored)) {
+        idx.vectors().ScoreRows(req.query_vector, rescore_rows, rescored);
+      }
       for (size_t j = 0; j < rescore_at.size(); ++j) cosine[rescore_at[j]] = rescored[j];
       result.cosines_computed += rescore_rows.size();
     }

@@ -237,12 +237,24 @@ bool VectorMatrix::ScoreRows(std::span<const float> query, std::span<const uint3
                              std::span<float> out) const {
   thread_local PreparedQuery q;
   if (out.size() < rows.size() || !PrepareQuery(query, q)) return false;
+  ScorePrepared(q, rows, out);
+  return true;
+}
+
+bool VectorMatrix::ScoreRows(const PreScan& scan, std::span<const uint32_t> rows, std::span<float> out) const {
+  if (out.size() < rows.size() || dim_ == 0 || scan.cosine.size() < rows_ || scan.query.unit.size() != dim_) {
+    return false;
+  }
+  ScorePrepared(scan.query, rows, out);
+  return true;
+}
+
+void VectorMatrix::ScorePrepared(const PreparedQuery& q, std::span<const uint32_t> rows, std::span<float> out) const {
   for (size_t i = 0; has_f32() && i < std::min(rows.size(), kPrefetchRows); ++i) PrefetchRow(rows[i]);
   for (size_t i = 0; i < rows.size(); ++i) {
     if (has_f32() && i + kPrefetchRows < rows.size()) PrefetchRow(rows[i + kPrefetchRows]);
     out[i] = HasVector(rows[i]) ? Score(q, rows[i]) : 0.f;
   }
-  return true;
 }
 
 std::vector<ScoredDoc> VectorMatrix::TopK(std::span<const float> query, size_t k, DocFilter filter,
@@ -270,8 +282,9 @@ std::pair<float, float> VectorMatrix::CosineBounds(const PreScan& scan, uint32_t
 
 std::vector<ScoredDoc> VectorMatrix::TopKInto(std::span<const float> query, size_t k, DocFilter filter,
                                               float min_score, size_t rescore, PreScan* scan) const {
-  thread_local PreparedQuery q;
+  thread_local PreparedQuery own_query;
   thread_local std::vector<float> own_scores;
+  PreparedQuery& q = scan != nullptr ? scan->query : own_query;
   if (k == 0 || !PrepareQuery(query, q)) {
     if (scan != nullptr) {
       scan->cosine.clear();  // no scan

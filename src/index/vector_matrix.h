@@ -84,14 +84,25 @@ class VectorMatrix {
   std::vector<ScoredDoc> TopK(std::span<const float> query, size_t k, DocFilter filter = {},
                               float min_score = -2.f, size_t rescore = 0) const;
 
+  // A query normalized, and quantized for the int8 rows: what a scan compares rows with.
+  struct PreparedQuery {
+    std::vector<float> unit;
+    std::vector<int8_t> q8;
+    float q_scale = 0;
+    float error = 0;  // L2 norm of unit - q_scale * q8
+  };
   // What a TopK scan learnt of every row, for a caller that then needs the cosines of other rows.
   struct PreScan {
+    PreparedQuery query;              // the scan's query, prepared once for ScoreRows too
     std::vector<float> cosine;        // by row: the scanned cosine (exact where marked)
     std::vector<uint32_t> exact_mark;  // by row: == scan when `cosine` is the exact Score() one
     uint32_t scan = 0;                // numbers the scans, so marks need no clearing
     float query_error = 0;            // L2 norm of the query's int8 quantization error
     bool all_exact = false;           // every cosine is exact (kInt8 storage, or an exact scan)
   };
+  // ScoreRows with the query of a TopK scan, without preparing it again. False when the scan did not
+  // run (`scan.cosine` shorter than rows()).
+  bool ScoreRows(const PreScan& scan, std::span<const uint32_t> rows, std::span<float> out) const;
   // TopK, also leaving its scan in `scan`.
   std::vector<ScoredDoc> TopK(std::span<const float> query, size_t k, DocFilter filter, float min_score,
                               size_t rescore, PreScan& scan) const;
@@ -113,18 +124,12 @@ class VectorMatrix {
   void StoreRow(uint32_t row, std::span<const float> v);  // v checked; normalizes and quantizes
   void SetBit(uint32_t row, bool on);
   bool has_f32() const { return storage_ == VectorStorage::kFloat32; }
-  // A query normalized, and quantized for the int8 rows.
-  struct PreparedQuery {
-    std::vector<float> unit;
-    std::vector<int8_t> q8;
-    float q_scale = 0;
-    float error = 0;  // L2 norm of unit - q_scale * q8
-  };
   bool PrepareQuery(std::span<const float> query, PreparedQuery& q) const;
   std::vector<ScoredDoc> TopKInto(std::span<const float> query, size_t k, DocFilter filter, float min_score,
                                   size_t rescore, PreScan* scan) const;
   void ApproxScores(const PreparedQuery& q, float* out) const;  // int8 cosines of every row
   float Score(const PreparedQuery& q, uint32_t row) const;      // the cosine Scores() computes
+  void ScorePrepared(const PreparedQuery& q, std::span<const uint32_t> rows, std::span<float> out) const;
   // Rows with a vector that `filter` accepts, at least the `depth` of highest score (all if fewer):
   // every row whose score bucket is at or above that of the depth-th best. Ordinal order.
   void SelectAtLeast(std::span<const float> scores, size_t depth, DocFilter filter,

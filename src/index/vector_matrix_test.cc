@@ -192,6 +192,13 @@ TEST_P(VectorTopKTest, ScoreRowsEqualsScores) {
   ASSERT_TRUE(m.ScoreRows(query, rows, some));
   for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(some[i], all[rows[i]]) << rows[i];
   EXPECT_EQ(some[2], 0.f);  // row 2 has no vector
+  // The same with the query a TopK scan prepared; no scan, no scores.
+  VectorMatrix::PreScan scan;
+  std::vector<float> from_scan(rows.size(), -5.f);
+  EXPECT_FALSE(m.ScoreRows(scan, rows, from_scan));
+  ASSERT_FALSE(m.TopK(query, 5, {}, -2.f, 0, scan).empty());
+  ASSERT_TRUE(m.ScoreRows(scan, rows, from_scan));
+  EXPECT_EQ(from_scan, some);
   EXPECT_FALSE(m.ScoreRows(std::vector<float>(96, 0.f), rows, some));  // zero query
   EXPECT_FALSE(m.ScoreRows(std::vector<float>(95, 1.f), rows, some));  // wrong dimension
 }

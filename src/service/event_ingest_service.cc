@@ -93,11 +93,13 @@ Result<EventIngestResult> EventIngestService::Ingest(EventIngestCommand command)
 
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     Group& g = groups[gi];
-    Status st = users_->EnsureRegistered(ws, g.actor_id);
+    auto user = users_->EnsureRegistered(ws, g.actor_id);
+    Status st = user.status();
     if (st.ok()) {
       IngestCommand cmd;
       cmd.workspace = ws;
       cmd.user_id = g.actor_id;
+      cmd.uid = user->uid;  // found or registered just now: not looked up again
       // Seed 004 has its own idempotency (the window); content+timestamp dedupe would drop a
       // legitimate repeat sent after the window closed.
       cmd.policy = domain::WritePolicy{.dedupe = false, .update_existing = false};

@@ -25,7 +25,11 @@ Status IngestService::Admit() const {
 Result<IngestResult> IngestService::Ingest(IngestCommand command) {
   IngestResult result;
   result.received_at = ctx_.clock->NowMs();
-  ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, command.workspace, command.user_id));
+  int64_t uid = command.uid;
+  if (uid == 0) {
+    ENGRAM_ASSIGN_OR_RETURN(auto user, RequireUser(ctx_, command.workspace, command.user_id));
+    uid = user.uid;
+  }
 
   ingest::PrepareOptions options = options_;
   options.received_at = result.received_at;
@@ -33,7 +37,7 @@ Result<IngestResult> IngestService::Ingest(IngestCommand command) {
 
   store::WriteBatch batch;
   batch.workspace = command.workspace;
-  batch.uid = user.uid;
+  batch.uid = uid;
   batch.policy = command.policy;
   batch.records = std::move(command.records);
   ENGRAM_ASSIGN_OR_RETURN(auto written, ctx_.store->WriteRecords(batch));
@@ -54,10 +58,10 @@ Result<IngestResult> IngestService::Ingest(IngestCommand command) {
     if (o.outcome != domain::WriteOutcome::kSkipped) changed.push_back(result.records[i]);
   }
   if (!changed.empty()) {
-    for (auto* obs : observers_) obs->OnRecordsWritten(command.workspace, user.uid, result.user_version, changed);
+    for (auto* obs : observers_) obs->OnRecordsWritten(command.workspace, uid, result.user_version, changed);
   }
   if (!written.joined_groups.empty()) {
-    for (auto* obs : observers_) obs->OnGroupsJoined(command.workspace, user.uid, written.joined_groups);
+    for (auto* obs : observers_) obs->OnGroupsJoined(command.workspace, uid, written.joined_groups);
   }
   return result;
 }

@@ -15,6 +15,8 @@ namespace engram::service {
 struct IngestCommand {
   std::string workspace;
   std::string user_id;
+  int64_t uid = 0;  // the user's uid when the caller has it already (0: looked up by user_id); the
+                    // write checks it still names a user
   domain::WritePolicy policy;
   std::vector<domain::Record> records;  // as parsed; ids/timestamps may be empty
 };

@@ -103,7 +103,7 @@ Result<PreparedProxyCall> ProxyService::Prepare(const ProxyCall& call) {
   if (out.user_id.empty()) {
     return Status::InvalidArgument("Missing field: user (or an X-Engram-User header naming the Engram user)");
   }
-  ENGRAM_RETURN_IF_ERROR(users_->EnsureRegistered(call.workspace, out.user_id));
+  ENGRAM_RETURN_IF_ERROR(users_->EnsureRegistered(call.workspace, out.user_id).status());
 
   bool changed = false;
   auto model = body.find("model");

@@ -13,14 +13,14 @@ Result<domain::User> UserService::Resolve(const std::string& workspace, const st
   return RequireUser(ctx_, workspace, user_id);
 }
 
-Status UserService::EnsureRegistered(const std::string& workspace, const std::string& user_id) {
+Result<domain::User> UserService::EnsureRegistered(const std::string& workspace, const std::string& user_id) {
   auto user = Resolve(workspace, user_id);
-  if (user.ok()) return Status::Ok();
-  if (user.status().code() != StatusCode::kNotFound) return user.status();
+  if (user.ok() || user.status().code() != StatusCode::kNotFound) return user;
   domain::RegisterSpec spec;
   spec.workspace = workspace;
   spec.id = user_id;
-  return Register(spec).status();
+  ENGRAM_ASSIGN_OR_RETURN(domain::RegisterResult registered, Register(spec));
+  return std::move(registered.user);
 }
 
 Result<UserView> UserService::Get(const std::string& workspace, const std::string& user_id) {

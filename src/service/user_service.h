@@ -26,7 +26,8 @@ class UserService {
   Result<domain::User> Resolve(const std::string& workspace, const std::string& user_id);
   // Registers the id (no email, no traits) unless it is a user already: seed-004 actors and the LLM
   // proxy's users come into being on first sight. Two callers racing both succeed (Register merges).
-  Status EnsureRegistered(const std::string& workspace, const std::string& user_id);
+  // Returns the user, found or registered.
+  Result<domain::User> EnsureRegistered(const std::string& workspace, const std::string& user_id);
   Result<UserView> Get(const std::string& workspace, const std::string& user_id);
   // Removes everything of the user; kNotFound when there is no such user.
   Status Delete(const std::string& workspace, const std::string& user_id);

@@ -438,17 +438,22 @@ TEST(RankFeedbackTest, FeedbackPassEqualsRankingTheExpandedQuery) {
   EXPECT_GT(expanded, 20u);
 }
 
+// Adds the event chunk "<id>#0" of record `id` to `session`, without a vector.
+void AddTurn(UserIndex& idx, const std::string& id, const std::string& session, const std::string& text) {
+  domain::Chunk c;
+  c.record_id = id;
+  c.id = id + "#0";
+  c.kind = domain::RecordKind::kEvent;
+  c.text = text;
+  ASSERT_TRUE(idx.Add(c, {}, session).ok());
+}
+
 // Feedback reweights the query's matches; a chunk that matches only the added terms is not brought
 // in (it stays out of the list whatever k), unless it is the session neighbour of a match.
 TEST(RankFeedbackTest, FeedbackBringsInNoChunkOutsideTheQuery) {
   UserIndex idx;
   auto add = [&](const std::string& id, const std::string& session, const std::string& text) {
-    domain::Chunk c;
-    c.record_id = id;
-    c.id = id + "#0";
-    c.kind = domain::RecordKind::kEvent;
-    c.text = text;
-    ASSERT_TRUE(idx.Add(c, {}, session).ok());
+    AddTurn(idx, id, session, text);
   };
   add("a", "s1", "pottery class with glaze and kiln firing");
   add("b", "s2", "my pottery class glaze turned out blue in the kiln");
@@ -476,12 +481,7 @@ TEST(RankFeedbackTest, FeedbackBringsInNoChunkOutsideTheQuery) {
 TEST(RankSessionTest, SessionEvidenceLiftsTheTurnsOfAMatchingSession) {
   UserIndex idx;
   auto add = [&](const std::string& id, const std::string& session, const std::string& text) {
-    domain::Chunk c;
-    c.record_id = id;
-    c.id = id + "#0";
-    c.kind = domain::RecordKind::kEvent;
-    c.text = text;
-    ASSERT_TRUE(idx.Add(c, {}, session).ok());
+    AddTurn(idx, id, session, text);
   };
   add("b0", "s2", "the weather was grey");
   add("b", "s2", "we talked about the pottery class");  // first: wins ties by ordinal

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/metrics_text.h"
+
 namespace engram::bench {
 
 // The API key every benchmark starts its engramd with.
@@ -27,11 +29,6 @@ inline double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
-// The value of a series (name with its labels, as printed) in a Prometheus text page, or -1.
-inline double MetricValue(const std::string& text, const std::string& name) {
-  const auto pos = text.find("\n" + name + " ");
-  if (pos == std::string::npos) return -1;
-  return std::strtod(text.c_str() + pos + name.size() + 2, nullptr);
-}
+using engram::testing::MetricValue;
 
 }  // namespace engram::bench

@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "tests/http/fixture.h"
+#include "tests/support/metrics_text.h"
 
 namespace engram::testing {
 namespace {
@@ -79,15 +80,21 @@ TEST_F(MemoriesTest, ExtractedFromIngestWithSourcesAndCategories) {
   ASSERT_FALSE(shown.json["chunks"].empty());
   EXPECT_EQ(shown.json["chunks"][0]["id"], "m1#0") << shown.body;
   EXPECT_EQ(shown.json["debug"]["memory_count"], 0) << shown.body;
+  // Record reads from the store so far: the search below must not add one (see below).
+  auto record_reads = [&] {
+    return MetricValue(api.Get("/metrics").body, "engram_store_read_seconds_count{op=\"get_record\"}");
+  };
+  const double reads_before = record_reads();
   auto chunks = api.Post("/chunks", {{"user_id", "mem-basic"}, {"history", history}, {"similarity_threshold", 0.0},
                                      {"exclude_chunk_ids", {"m1#0"}}});
   ASSERT_EQ(chunks.status, 200) << chunks.body;
+  EXPECT_EQ(record_reads(), reads_before);
   bool memory_hit = false;
   for (const auto& c : chunks.json["chunks"]) {
     if (c["source"] == "memory") {
       memory_hit = true;
       EXPECT_EQ(c["source_ids"], Json::array({"m1"})) << c;
-      // Its source record's metadata, from that record's chunk in the index.
+      // Its source record's metadata, from that record's chunk in the index (no store read, above).
       EXPECT_EQ(c["metadata"]["source_metadata"], Json::parse(R"([{"event_id":"m1","metadata":{"channel":"web"}}])"))
           << c;
     }

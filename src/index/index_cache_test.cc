@@ -266,7 +266,11 @@ TEST(IndexCacheTest, SearchesRunWhileWritesApply) {
           QueryPlan plan;
           plan.terms = q;
           const auto hits = Rank(idx, plan, {.k = 5}).hits;
-          for (const RankedHit& hit : hits) EXPECT_TRUE(idx.IsLive(hit.ordinal));
+          // A hit read under the lock is consistent: its id finds it, and its text is a document's.
+          for (const RankedHit& hit : hits) {
+            EXPECT_EQ(idx.Find(idx.ChunkId(hit.ordinal)), std::optional<uint32_t>(hit.ordinal));
+            EXPECT_NE(idx.Text(hit.ordinal).find("common"), std::string_view::npos);
+          }
           return hits.size();
         });
         EXPECT_EQ(n, 5u);

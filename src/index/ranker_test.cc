@@ -197,7 +197,6 @@ TEST(RankerFunctionsTest, BestScoresReplacesItsLowest) {
   best.Add(1.0f);
   best.Add(3.0f);
   best.Add(2.0f);  // replaces 1
-  best.Add(2.0f);  // ties the lowest kept: no change
   ASSERT_EQ(best.size(), 2u);
   std::vector<float> kept = {best.score(0), best.score(1)};
   std::sort(kept.begin(), kept.end());
@@ -452,16 +451,13 @@ void AddTurn(UserIndex& idx, const std::string& id, const std::string& session, 
 // in (it stays out of the list whatever k), unless it is the session neighbour of a match.
 TEST(RankFeedbackTest, FeedbackBringsInNoChunkOutsideTheQuery) {
   UserIndex idx;
-  auto add = [&](const std::string& id, const std::string& session, const std::string& text) {
-    AddTurn(idx, id, session, text);
-  };
-  add("a", "s1", "pottery class with glaze and kiln firing");
-  add("b", "s2", "my pottery class glaze turned out blue in the kiln");
-  add("c", "s3", "pottery class tonight, kiln glaze again");
-  add("d", "s4", "the glaze cracked in the kiln");      // only the feedback terms, alone in its session
-  add("e", "s5", "pottery class was cancelled");
-  add("f", "s5", "glaze and kiln are expensive");       // only the feedback terms, after a match
-  for (int i = 0; i < 30; ++i) add("x" + std::to_string(i), "s" + std::to_string(10 + i), "weather report number " + std::to_string(i));
+  AddTurn(idx, "a", "s1", "pottery class with glaze and kiln firing");
+  AddTurn(idx, "b", "s2", "my pottery class glaze turned out blue in the kiln");
+  AddTurn(idx, "c", "s3", "pottery class tonight, kiln glaze again");
+  AddTurn(idx, "d", "s4", "the glaze cracked in the kiln");      // only the feedback terms, alone in its session
+  AddTurn(idx, "e", "s5", "pottery class was cancelled");
+  AddTurn(idx, "f", "s5", "glaze and kiln are expensive");       // only the feedback terms, after a match
+  for (int i = 0; i < 30; ++i) AddTurn(idx, "x" + std::to_string(i), "s" + std::to_string(10 + i), "weather report number " + std::to_string(i));
   const QueryPlan plan = BuildQuery(std::vector<Turn>{{"user", "how is the pottery class going?"}});
   RankRequest r;
   r.k = 50;
@@ -480,18 +476,15 @@ TEST(RankFeedbackTest, FeedbackBringsInNoChunkOutsideTheQuery) {
 // first; the evidence counts the session's best turns among the candidates, not its neighbours.
 TEST(RankSessionTest, SessionEvidenceLiftsTheTurnsOfAMatchingSession) {
   UserIndex idx;
-  auto add = [&](const std::string& id, const std::string& session, const std::string& text) {
-    AddTurn(idx, id, session, text);
-  };
-  add("b0", "s2", "the weather was grey");
-  add("b", "s2", "we talked about the pottery class");  // first: wins ties by ordinal
-  add("b1", "s2", "then we had lunch");
-  add("a1", "s1", "pottery class pottery class, the pottery class again");
-  add("a2", "s1", "my pottery class and her pottery class");
-  add("a3", "s1", "the weather was grey");                // neither of A's neighbours matches
-  add("a", "s1", "we talked about the pottery class");
-  add("a4", "s1", "then we had lunch");
-  for (int i = 0; i < 20; ++i) add("x" + std::to_string(i), "s" + std::to_string(10 + i), "a note about the garden " + std::to_string(i));
+  AddTurn(idx, "b0", "s2", "the weather was grey");
+  AddTurn(idx, "b", "s2", "we talked about the pottery class");  // first: wins ties by ordinal
+  AddTurn(idx, "b1", "s2", "then we had lunch");
+  AddTurn(idx, "a1", "s1", "pottery class pottery class, the pottery class again");
+  AddTurn(idx, "a2", "s1", "my pottery class and her pottery class");
+  AddTurn(idx, "a3", "s1", "the weather was grey");                // neither of A's neighbours matches
+  AddTurn(idx, "a", "s1", "we talked about the pottery class");
+  AddTurn(idx, "a4", "s1", "then we had lunch");
+  for (int i = 0; i < 20; ++i) AddTurn(idx, "x" + std::to_string(i), "s" + std::to_string(10 + i), "a note about the garden " + std::to_string(i));
   const QueryPlan plan = BuildQuery(std::vector<Turn>{{"user", "pottery class?"}});
   RankRequest r;
   r.k = 10;

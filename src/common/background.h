@@ -1,8 +1,8 @@
 // Background work and the requests it must not slow down, on a machine with few cores.
 //
 // Process-wide policy, not tied to any one pool: the background workers (extraction, embedding,
-// promotion) and the WAL checkpointer call EnterBackground() when they start and YieldToForeground()
-// between units of work; a cold index load marks itself ForegroundWork.
+// promotion) call EnterBackground() when they start and YieldToForeground() between units of work;
+// the WAL checkpointer calls EnterBackground() only; a cold index load marks itself ForegroundWork.
 // Thread-safe.
 #pragma once
 

@@ -514,7 +514,8 @@ RankResult Rank(const UserIndex& idx, const QueryPlan& plan, const RankRequest& 
   };
 
   // Vector signal: the `pool` chunks of highest positive cosine are candidates (one scan, see
-  // VectorMatrix::TopK); the cosines of all candidates are computed when they are fused (Finish).
+  // VectorMatrix::TopK); Finish computes the exact cosine of a candidate only where it can decide
+  // the head of the list.
   std::vector<uint32_t> vector_candidates;
   thread_local VectorMatrix::PreScan scan;
   result.used_vectors = idx.AcceptsQueryVector(req.query_vector);

@@ -1,8 +1,9 @@
 // Ranker: the retrieval model of /chunks over one user's index.
 //
-// Rank() scores every chunk that matches the query lexically (BM25 over the weighted query terms) or,
-// when a query vector is given, by cosine; then reranks the best candidates with evidence plain BM25
-// ignores, each a separate pure function below with its own table test:
+// Rank() takes as candidates the chunks that match the query best lexically (BM25 over the weighted
+// query terms) and, when a query vector is given, the nearest by cosine (an int8 scan of every row);
+// then reranks them with evidence plain BM25 ignores, each a separate pure function below with its
+// own table test:
 // - neighbours: a turn is indexed with its session neighbours' evidence (the turn before it asks what
 //   this one answers), NeighbourEvidence;
 // - session: turns of a session that matches the query as a whole rank higher (the sum of the
@@ -11,7 +12,8 @@
 // - time: a "when" question favours turns that carry a date or a time word, TemporalBoost; a question
 //   that names a period ("in May 2023") favours turns whose record happened in it, PeriodBoost;
 // - pseudo-relevance feedback: terms frequent in the first-pass best turns and rare elsewhere are
-//   added to the query at a low weight and the candidates rescored, SelectFeedbackTerms.
+//   added to the query at a low weight and the query's matches rescored (no chunk that matches only
+//   the added terms is brought in), SelectFeedbackTerms.
 // The combined lexical evidence is calibrated into [0, 1] against the query's own score (fusion.h),
 // fused with the calibrated cosine when vectors exist, and cut at the threshold.
 // Pure function of the index, the query and the parameters; thread-safe under the index's shared lock.

@@ -2,8 +2,9 @@
 //
 // Per-user corpora are small, so an exact scan beats an approximate index in both speed and recall:
 // 10k rows x 384 dims is one pass over their 3.8 MB int8 copy with the kernels of vector_kernels.h
-// (float32 storage then rescores the best few hundred rows from its 15 MB). Rows are indexed by the same ordinals as the InvertedIndex (the owner appends to
-// both in lockstep and compacts both with one remap).
+// (float32 storage then rescores the best few hundred rows from its 15 MB). Rows are indexed by the
+// same ordinals as the InvertedIndex (the owner appends to both in lockstep and compacts both with
+// one remap).
 //
 // - The dimension is fixed by the first vector stored; later vectors of another size are rejected.
 // - Vectors are L2-normalized on insert, so a dot product with a normalized query is the cosine.

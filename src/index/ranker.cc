@@ -115,7 +115,8 @@ struct Scratch {
     BestScores top;
   };
   std::vector<SessionSlot> sessions;
-  uint32_t session_epoch = 0;          // the pass whose pool the valid slots describe
+  uint32_t session_epoch = 0;          // the pass whose pool the valid slots describe (set by
+                                       // PoolSessions before any slot is read)
   uint32_t pass = 0;
   std::vector<uint32_t> ordinals;
   std::vector<ScoredDoc> gathered;     // a pass's matches, before the pool is selected from them
@@ -130,7 +131,6 @@ struct Scratch {
       for (SessionSlot& slot : sessions) slot.epoch = 0;
       pass = 0;
     }
-    session_epoch = 0;  // no pool yet: no slot is valid
   }
   void BeginPass() { ++pass; }
   bool Seen(uint32_t o) const { return seen[o] == pass; }
@@ -139,7 +139,7 @@ struct Scratch {
     seen[o] = pass;
     return true;
   }
-  bool SessionValid(uint32_t label) const { return session_epoch != 0 && sessions[label].epoch == session_epoch; }
+  bool SessionValid(uint32_t label) const { return sessions[label].epoch == session_epoch; }
   BestScores& Session(uint32_t label, size_t keep) {
     SessionSlot& slot = sessions[label];
     if (slot.epoch != session_epoch) {

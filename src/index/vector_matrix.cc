@@ -275,7 +275,7 @@ std::pair<float, float> VectorMatrix::CosineBounds(const PreScan& scan, uint32_t
   // Unit row x = x8 + e and query u = u8 + f: x.u - x8.u8 = x.f + e.u - e.f. The int8 dot itself is
   // exact (integers) and scaled in float; both sides' float rounding is covered by the 1e-4.
   const float e = error_[row];
-  const float f = scan.query_error;
+  const float f = scan.query.error;
   const float bound = e + f + e * f + 1e-4f;
   return {c - bound, c + bound};
 }
@@ -310,7 +310,6 @@ std::vector<ScoredDoc> VectorMatrix::TopKInto(std::span<const float> query, size
   }
   if (scan != nullptr) {
     scan->all_exact = exact_scan || !has_f32();
-    scan->query_error = has_f32() ? q.error : 0.f;
   }
   if (exact_scan || !has_f32()) {
     // The scanned scores are the final ones.

@@ -98,7 +98,6 @@ class VectorMatrix {
     std::vector<float> cosine;        // by row: the scanned cosine (exact where marked)
     std::vector<uint32_t> exact_mark;  // by row: == scan when `cosine` is the exact Score() one
     uint32_t scan = 0;                // numbers the scans, so marks need no clearing
-    float query_error = 0;            // L2 norm of the query's int8 quantization error
     bool all_exact = false;           // every cosine is exact (kInt8 storage, or an exact scan)
   };
   // ScoreRows with the query of a TopK scan, without preparing it again. False when the scan did not

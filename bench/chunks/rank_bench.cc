@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
   std::printf("  embed query ms  : mean %.4f  p50 %.4f\n", mean(embed_ms), Percentile(embed_ms, 0.5));
   std::printf("  Rank ms         : mean %.4f  p50 %.4f  p99 %.4f\n", mean(rank_ms), Percentile(rank_ms, 0.5),
               Percentile(rank_ms, 0.99));
-  std::printf("  per query       : %.0f lexical matches, %.0f candidates reranked, %.1f float32 cosines\n",
+  std::printf("  per query       : %.0f lexical matches, %.0f candidates reranked, %.1f cosines computed beyond the vector scan's\n",
               lexical_sum / n_queries, total_sum / n_queries, computed_sum / n_queries);
   std::printf("  index memory    : %.0f B/chunk beyond text (%.0f B) and vectors (%.0f B)\n",
               static_cast<double>(mem.index) / n_chunks, static_cast<double>(mem.text) / n_chunks,

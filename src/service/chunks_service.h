@@ -40,7 +40,8 @@ struct ChunkResult {
   std::vector<std::string> source_ids;  // client record ids
   // Seed 004: where the result lives ("actor": the user's own data; "role", "team", "org": a memory
   // promoted there, with scope_id naming the group), and the metadata of up to 5 records it came
-  // from as a JSON array of {event_id, metadata} | {event_id, raw} (memory/promotion.h).
+  // from as a JSON array of {event_id, metadata} | {event_id, raw} (memory/promotion.h): always a
+  // valid JSON array, which the response writer copies as it is.
   std::string scope = "actor";
   std::string scope_id;
   std::string source_metadata_json = "[]";

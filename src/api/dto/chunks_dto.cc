@@ -98,13 +98,11 @@ Result<ParsedChunks> ParseChunks(std::string_view body, const std::string& works
 
 namespace {
 // Seed 004: each result says its scope and carries the metadata of the records it came from, as
-// JSON text the service wrote: checked and copied, not parsed and written again.
+// the JSON array text the service wrote (a valid array, ChunkResult): copied, not parsed again.
 void Scope(JsonText& out, const service::ChunkResult& c) {
   out.Member("scope", c.scope);
   if (!c.scope_id.empty()) out.Member("scope_id", c.scope_id);
-  const std::string& entries = c.source_metadata_json;
-  const bool valid = !entries.empty() && entries.front() == '[' && Json::accept(entries);
-  out.Key("metadata").BeginObject().Key("source_metadata").Raw(valid ? std::string_view(entries) : "[]").EndObject();
+  out.Key("metadata").BeginObject().Key("source_metadata").Raw(c.source_metadata_json).EndObject();
 }
 }  // namespace
 

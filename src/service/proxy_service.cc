@@ -103,7 +103,8 @@ Result<PreparedProxyCall> ProxyService::Prepare(const ProxyCall& call) {
   if (out.user_id.empty()) {
     return Status::InvalidArgument("Missing field: user (or an X-Engram-User header naming the Engram user)");
   }
-  ENGRAM_RETURN_IF_ERROR(users_->EnsureRegistered(call.workspace, out.user_id).status());
+  ENGRAM_ASSIGN_OR_RETURN(const domain::User user, users_->EnsureRegistered(call.workspace, out.user_id));
+  out.uid = user.uid;
 
   bool changed = false;
   auto model = body.find("model");
@@ -205,6 +206,7 @@ void ProxyService::IngestTurn(const PreparedProxyCall& call, std::string reply) 
   IngestCommand command;
   command.workspace = call.workspace;
   command.user_id = call.user_id;
+  command.uid = call.uid;  // not looked up again; the write checks it still names a user
   if (!call.last_user_message.empty()) command.records.push_back(Message("user", call.last_user_message, options_.source));
   if (!reply.empty()) command.records.push_back(Message("assistant", std::move(reply), options_.source));
   if (command.records.empty()) return;

@@ -57,6 +57,7 @@ struct ProxyCall {
 struct PreparedProxyCall {
   std::string workspace;
   std::string user_id;
+  int64_t uid = 0;               // the user's, found or registered when the call was prepared
   std::string upstream_body;     // what goes upstream
   std::string last_user_message; // for ingest; "" when the request has none
   llm::HeaderList headers;

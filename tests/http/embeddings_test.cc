@@ -82,7 +82,7 @@ Reply Ask(Api& api, const std::string& user, const std::string& question) {
 
 // Waits until background embedding has caught up (the scripted server saw `texts` inputs).
 void WaitForTexts(const FakeEmbeddings& fake, int texts) {
-  for (int i = 0; i < 500 && fake.texts() < texts; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && fake.texts() < texts; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 TEST(EmbeddingsTest, RemoteEmbedderFindsWhatWordsCannot) {
@@ -100,7 +100,7 @@ TEST(EmbeddingsTest, RemoteEmbedderFindsWhatWordsCannot) {
             200);
   WaitForTexts(fake, 3);
   // Vectors are stored and the resident index has them (the worker also hands them over).
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 500; ++i) {  // background work runs at a lower priority: up to 10 s
     auto r = Ask(api, "vec", "automobile");
     if (!r.json["chunks"].empty()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -147,7 +147,7 @@ TEST(EmbeddingsTest, HashEmbedderRunsOffline) {
   ASSERT_EQ(api.Post("/register", {{"user_id", "h"}}).status, 200);
   ASSERT_EQ(api.Post("/ingest", {{"user_id", "h"}, {"events", {{{"event_id", "e1"}, {"content", "Bought a new sedan"}}}}}).status, 200);
   Reply r;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 500; ++i) {  // background work runs at a lower priority: up to 10 s
     r = Ask(api, "h", "sedan");
     if (!r.json["chunks"].empty() && r.json["debug"]["used_vectors"].get<bool>()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <type_traits>
 #include <utility>
+#include <span>
 #include <vector>
 
 namespace engram::index {
@@ -53,6 +54,14 @@ struct RanksBeforeOrder {
   bool operator()(const ScoredDoc& a, const ScoredDoc& b) const { return RanksBefore(a, b); }
 };
 
+// For a histogram `count` of scores by bucket (higher bucket, higher score): the lowest bucket b such
+// that buckets [b, top) hold at least `want` items, or 0 when they all hold fewer.
+inline int HistogramCut(std::span<const uint32_t> count, int top, size_t want) {
+  int b = top;
+  for (size_t above = 0; b > 0 && above < want;) above += count[--b];
+  return b;
+}
+
 // The k best of `docs` in RanksBefore order (the ones a TopKCollector(k) would keep), in no particular
 // order: O(n), for callers that gather their candidates first and do not need them sorted.
 // Reorders `docs`.
@@ -73,8 +82,7 @@ inline void SelectBest(std::vector<ScoredDoc>& docs, size_t k, std::vector<Score
       for (const ScoredDoc& d : docs) {  // branch-free: clamp, then truncate
         ++count[static_cast<int>(std::clamp((d.score - lo) * scale, 0.f, static_cast<float>(kBuckets - 1)))];
       }
-      int first = kBuckets;
-      for (size_t above = 0; first > 0 && above < k;) above += count[--first];
+      const int first = HistogramCut(count, kBuckets, k);
       // Buckets below `first`: the same expression as the count, unclamped (x >= first for any
       // score counted in bucket `first` or above).
       const auto below = static_cast<float>(first);

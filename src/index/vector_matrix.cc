@@ -364,34 +364,19 @@ void VectorMatrix::SelectAtLeast(std::span<const float> scores, size_t depth, Do
   } else {
     for (uint32_t r = 0; r < rows_; ++r) count[bucket(scores[r])] += HasVector(r) ? 1 : 0;
   }
-  // The lowest bucket such that buckets [it, top) hold at least `want` rows (0 if none does).
-  auto cut = [&](int top, size_t want) {
-    int b = top;
-    while (b > 0 && want > 0) {
-      --b;
-      want = count[b] >= want ? 0 : want - count[b];
-    }
-    return b;
-  };
-  const int first = cut(kBuckets, depth);
-  if (first > 0 && all_rows) {
-    // Branch-free: each row is written, and kept by advancing past it when it is in.
-    thread_local std::vector<uint32_t> in;
-    if (in.size() <= rows_) in.resize(static_cast<size_t>(rows_) + 1);
-    size_t n = 0;
-    for (uint32_t r = 0; r < rows_; ++r) {
-      in[n] = r;
-      n += at_least(scores[r], first) ? 1 : 0;
-    }
-    out.clear();
-    for (size_t i = 0; i < n; ++i) {
-      if (filter(in[i])) out.push_back(in[i]);
-    }
-  } else {
-    out.clear();
-    for (uint32_t r = 0; r < rows_; ++r) {
-      if ((first == 0 || at_least(scores[r], first)) && HasVector(r) && filter(r)) out.push_back(r);
-    }
+  const int first = HistogramCut(count, kBuckets, depth);
+  // Branch-free: each row is written, and kept by advancing past it when it is in; the filter then
+  // runs on the kept rows only.
+  thread_local std::vector<uint32_t> in;
+  if (in.size() <= rows_) in.resize(static_cast<size_t>(rows_) + 1);
+  size_t n = 0;
+  for (uint32_t r = 0; r < rows_; ++r) {
+    in[n] = r;
+    n += (first == 0 || at_least(scores[r], first)) && (all_rows || HasVector(r)) ? 1 : 0;
+  }
+  out.clear();
+  for (size_t i = 0; i < n; ++i) {
+    if (filter(in[i])) out.push_back(in[i]);
   }
   if (out.size() >= depth || first == 0) return;
   // The filter rejected some: the accepted rows below `first`, counted again.
@@ -405,7 +390,7 @@ void VectorMatrix::SelectAtLeast(std::span<const float> scores, size_t depth, Do
       ++count[b];
     }
   }
-  const int second = cut(first, depth - out.size());
+  const int second = HistogramCut(count, first, depth - out.size());
   const auto mid = static_cast<std::ptrdiff_t>(out.size());
   for (uint32_t r : rest) {
     if (bucket(scores[r]) >= second) out.push_back(r);

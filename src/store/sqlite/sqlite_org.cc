@@ -87,12 +87,8 @@ bool SameScoped(const ScopedMemory& stored, const ScopedMemory& next) {
 }  // namespace
 
 Result<std::vector<std::pair<ScopeKind, std::string>>> AddEventMemberships(
-    Connection& c, const std::string& workspace, int64_t uid, const std::set<std::pair<ScopeKind, std::string>>& groups,
-    TimeMs now) {
-  ENGRAM_ASSIGN_OR_RETURN(Query user, c.Prepare("SELECT user_id FROM users WHERE uid = ?1", uid));
-  ENGRAM_ASSIGN_OR_RETURN(bool row, user.Step());
-  if (!row) return Status::NotFound("user not found");
-  const std::string actor = user.Text(0);
+    Connection& c, const std::string& workspace, const std::string& actor,
+    const std::set<std::pair<ScopeKind, std::string>>& groups, TimeMs now) {
   std::vector<std::pair<ScopeKind, std::string>> joined;
   for (const auto& [kind, id] : groups) {
     ENGRAM_RETURN_IF_ERROR(

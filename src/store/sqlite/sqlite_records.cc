@@ -135,11 +135,17 @@ Result<WriteBatchResult> SqliteStore::WriteRecords(const WriteBatch& batch) {
   Status st = RunWrite(Op::kWriteRecords, [&](Connection& c) -> Status {
     out = WriteBatchResult{};
     const TimeMs now = clock_->NowMs();
-    ENGRAM_ASSIGN_OR_RETURN(
-        std::optional<int64_t> version,
-        c.QueryInt("SELECT version FROM users WHERE uid = ?1 AND workspace = ?2", batch.uid,
-                   batch.workspace));
-    if (!version) return Status::NotFound("user not found");
+    // The user's version and id (the actor of any membership the records add), in one read.
+    std::optional<int64_t> version;
+    std::string actor;
+    {
+      ENGRAM_ASSIGN_OR_RETURN(Query user, c.Prepare("SELECT version, user_id FROM users WHERE uid = ?1 AND workspace = ?2",
+                                                    batch.uid, batch.workspace));
+      ENGRAM_ASSIGN_OR_RETURN(bool row, user.Step());
+      if (!row) return Status::NotFound("user not found");
+      version = user.Int(0);
+      actor = user.Text(1);
+    }
 
     // Records are applied one by one inside the transaction, so "already stored" includes the
     // earlier records of this batch: in-batch duplicates follow the same rules as stored ones.
@@ -187,7 +193,7 @@ Result<WriteBatchResult> SqliteStore::WriteRecords(const WriteBatch& batch) {
       out.results.push_back(std::move(res));
     }
     if (!groups.empty()) {
-      ENGRAM_ASSIGN_OR_RETURN(out.joined_groups, AddEventMemberships(c, batch.workspace, batch.uid, groups, now));
+      ENGRAM_ASSIGN_OR_RETURN(out.joined_groups, AddEventMemberships(c, batch.workspace, actor, groups, now));
     }
     if (changed) {
       // New content changes what retrieval and the summary see: readers holding a cached index

@@ -156,11 +156,11 @@ class SqliteStore final : public Store {
 std::string ToJsonArray(const std::vector<std::string>& v);
 std::vector<std::string> FromJsonArray(const std::string& text);
 
-// WriteRecords' part of the organization (sqlite_org.cc): the records' actor (`uid`) becomes an event
+// WriteRecords' part of the organization (sqlite_org.cc): the records' actor (`actor_id`) becomes an event
 // member of the roles and teams the written records name. Runs inside the write transaction. Returns
 // the groups the actor was not yet a member of.
 [[nodiscard]] Result<std::vector<std::pair<domain::ScopeKind, std::string>>> AddEventMemberships(
-    Connection& conn, const std::string& workspace, int64_t uid,
+    Connection& conn, const std::string& workspace, const std::string& actor_id,
     const std::set<std::pair<domain::ScopeKind, std::string>>& groups, TimeMs now);
 // DeleteUser's part: the actor's event memberships and the promoted memories it supported.
 [[nodiscard]] Status ForgetActor(Connection& conn, const std::string& workspace, const std::string& actor_id);

@@ -2,11 +2,11 @@
 // The upstream's answer, whatever its status, is relayed as it arrives with chunked encoding, so a
 // stream of server-sent events reaches the client event by event and is never held whole.
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 
 #include "api/app.h"
 #include "api/errors.h"
+#include "common/strings.h"
 
 namespace engram::api {
 
@@ -21,19 +21,13 @@ bool RelayedHeader(std::string_view lower_name) {
          lower_name == "openai-processing-ms";
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // X-Engram-Context: a comma-separated list of `summary` and `chunks`.
 Status ParseContextHeader(const std::string* header, service::ProxyCall* call) {
   if (!header) return Status::Ok();
   std::string_view rest = *header;
   while (!rest.empty()) {
     const size_t comma = rest.find(',');
-    std::string item = Lower(rest.substr(0, comma));
+    std::string item = AsciiLower(rest.substr(0, comma));
     item.erase(std::remove_if(item.begin(), item.end(), [](char c) { return c == ' ' || c == '\t'; }), item.end());
     if (item == "summary") {
       call->with_summary = true;

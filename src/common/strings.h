@@ -1,12 +1,22 @@
 // Small string helpers shared across layers. Pure; thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace engram {
 
 inline bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// `s` with ASCII letters lower-cased (other bytes, UTF-8 included, unchanged).
+inline std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
 }
 
 // `s` without leading and trailing ASCII whitespace.

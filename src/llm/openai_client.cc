@@ -22,12 +22,6 @@ void StripTrailingSlashes(std::string& s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 // Request headers Forward never relays: curl frames the request itself, the upstream is another host,
 // and compressed bytes could not be relayed chunk by chunk to a client that did not ask for them.
 bool IsDroppedRequestHeader(const std::string& lower_name) {
@@ -95,7 +89,7 @@ size_t OnRelayHeader(char* data, size_t size, size_t n, void* user) {
   }
   const size_t colon = trimmed.find(':');
   if (colon == std::string_view::npos) return len;
-  r->headers.emplace_back(Lower(TrimAsciiSpace(trimmed.substr(0, colon))), std::string(TrimAsciiSpace(trimmed.substr(colon + 1))));
+  r->headers.emplace_back(AsciiLower(TrimAsciiSpace(trimmed.substr(0, colon))), std::string(TrimAsciiSpace(trimmed.substr(colon + 1))));
   return len;
 }
 
@@ -214,7 +208,7 @@ Status OpenAiClient::Forward(const std::string& path, const std::string& body_js
   curl_slist* list = nullptr;
   bool has_content_type = false;
   for (const auto& [name, value] : headers) {
-    const std::string lower = Lower(name);
+    const std::string lower = AsciiLower(name);
     if (IsDroppedRequestHeader(lower)) continue;
     if (lower == "authorization" && !options_.api_key.empty()) continue;
     // A CR or LF would let a header smuggle extra header lines upstream; a bad name would garble one.

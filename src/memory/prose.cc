@@ -41,13 +41,7 @@ std::string Clean(std::string_view s) {
   return out;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string Lower(std::string_view s) { return AsciiLower(s); }
 
 std::string AsClause(std::string_view statement) {
   std::string s = Clean(statement);

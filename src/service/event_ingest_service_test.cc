@@ -10,12 +10,10 @@
 namespace engram::service {
 namespace {
 
-class EventIngestServiceTest : public ::testing::Test {
+class EventIngestServiceTest : public store::sqlite::StoreTest {
  protected:
   void SetUp() override {
-    auto s = store::sqlite::OpenTestStore(dir_, &clock_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    StoreTest::SetUp();
     ctx_ = ServiceContext{store_.get(), &clock_, nullptr};
     users_ = std::make_unique<UserService>(ctx_);
     ingest_ = std::make_unique<IngestService>(ctx_);
@@ -40,9 +38,6 @@ class EventIngestServiceTest : public ::testing::Test {
     return r.ok() && r->has_value() ? **r : domain::Record{};
   }
 
-  store::sqlite::TempDir dir_;
-  ManualClock clock_;
-  std::unique_ptr<store::Store> store_;
   ServiceContext ctx_;
   std::unique_ptr<UserService> users_;
   std::unique_ptr<IngestService> ingest_;

@@ -82,9 +82,8 @@ JsonText& JsonText::Double(double v) {
     out_ += "null";
     return *this;
   }
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  const std::string_view text(buf, ec == std::errc() ? static_cast<size_t>(end - buf) : 0);
+  char buf[32];  // the shortest round-trip form of any finite double fits (at most 24 characters)
+  const std::string_view text(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof(buf), v).ptr - buf));
   out_ += text;
   if (text.find_first_of(".e") == std::string_view::npos) out_ += ".0";
   return *this;
@@ -92,7 +91,8 @@ JsonText& JsonText::Double(double v) {
 
 JsonText& JsonText::Int(int64_t v) {
   BeforeValue();
-  out_ += std::to_string(v);
+  char buf[24];
+  out_.append(buf, std::to_chars(buf, buf + sizeof(buf), v).ptr);
   return *this;
 }
 

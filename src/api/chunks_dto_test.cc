@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "api/dto/json_fields.h"
 #include "api/dto/json_text.h"
 
@@ -89,6 +91,8 @@ TEST(JsonTextTest, RoundTripsThroughAParser) {
       .Member("tiny", 1e-05)
       .Member("nan", std::nan(""))
       .Member("n", int64_t{-42})
+      .Member("min", std::numeric_limits<int64_t>::min())        // the longest integer
+      .Member("long", -2.2250738585072014e-308)                   // among the longest doubles
       .Member("yes", true)
       .Member("list", std::vector<std::string>{"a", "b"})
       .Key("nested").BeginArray().BeginObject().EndObject().BeginArray().EndArray().Raw(R"({"x":[1,2]})").EndArray()
@@ -102,6 +106,8 @@ TEST(JsonTextTest, RoundTripsThroughAParser) {
   EXPECT_DOUBLE_EQ(j["tiny"].get<double>(), 1e-05);
   EXPECT_TRUE(j["nan"].is_null());
   EXPECT_EQ(j["n"], -42);
+  EXPECT_EQ(j["min"].get<int64_t>(), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(j["long"].get<double>(), -2.2250738585072014e-308);
   EXPECT_EQ(j["yes"], true);
   EXPECT_EQ(j["list"], Json::array({"a", "b"}));
   EXPECT_EQ(j["nested"], Json::parse(R"([{}, [], {"x":[1,2]}])"));
